@@ -1,0 +1,378 @@
+package io.gtcp;
+
+import io.gtcp.internal.Deadlines;
+import io.gtcp.internal.Frames;
+import io.gtcp.internal.Link;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import javax.net.ssl.SSLContext;
+
+/**
+ * One TCP connection with gtcp's I/O: raw, line, till-delimiter and package reads and writes, per-call retry,
+ * deadlines and timeouts. Byte-for-byte compatible with GoFrame's {@code gtcp.Conn}.
+ *
+ * <p>All receive variants share one read buffer, so bytes that arrive together with a previous reply wait for
+ * the next call instead of being lost. End of stream is an {@link java.io.EOFException}, a timeout a
+ * {@link java.net.SocketTimeoutException}, a frame that breaks the package protocol a
+ * {@link java.net.ProtocolException}; a caller error is an {@link IllegalArgumentException} thrown before
+ * anything is written. No method returns null. TCP_NODELAY is on.
+ *
+ * <p>Time limits combine: the stored deadlines ({@link #setDeadline}), the per-operation read and write timeouts
+ * of a pooled connection, and the timeout of a {@code *WithTimeout} call, which covers the whole call (send and
+ * receive together) and leaves the stored deadlines as they were. A connection is meant for one thread at a
+ * time.
+ */
+public class Conn implements Closeable {
+
+    /** gtcp's dial timeout. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    /** gtcp's wait for more data in {@code recv(-1)}. */
+    public static final Duration DEFAULT_BUFFER_WAIT = Duration.ofMillis(1);
+
+    private static final byte[] NEWLINE = {'\n'};
+
+    Link link;
+    private boolean closed;
+    private long recvDeadline = Deadlines.NONE;
+    private long sendDeadline = Deadlines.NONE;
+    private long bufferWaitNanos = DEFAULT_BUFFER_WAIT.toNanos();
+    long readTimeoutNanos;
+    long writeTimeoutNanos;
+    Retry defaultRetry = Retry.NONE;
+
+    Conn(Link link) {
+        this.link = link;
+    }
+
+    /** Dials {@code "host:port"} with the default 30 s connect timeout. */
+    public static Conn connect(String address) throws IOException {
+        return connect(address, DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /** Dials {@code "host:port"}; {@code connectTimeout} bounds the TCP connect (null or zero: no limit). */
+    public static Conn connect(String address, Duration connectTimeout) throws IOException {
+        return new Conn(Link.connect(address, Deadlines.nanos(connectTimeout, "connect timeout"), null));
+    }
+
+    /** Dials {@code "host:port"} over TLS with host name verification on and the default connect timeout. */
+    public static Conn connectTls(String address, SSLContext context) throws IOException {
+        return connectTls(address, context, DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /** Dials over TLS; {@code connectTimeout} bounds the TCP connect and the handshake. */
+    public static Conn connectTls(String address, SSLContext context, Duration connectTimeout) throws IOException {
+        if (context == null) {
+            throw new IllegalArgumentException("an SSLContext is required for a TLS connection");
+        }
+        return new Conn(Link.connect(address, Deadlines.nanos(connectTimeout, "connect timeout"), context));
+    }
+
+    // ------------------------------------------------------------------ raw I/O
+
+    /** Writes {@code data}; on an error, writes it all again while the retry budget lasts. */
+    public void send(byte[] data, Retry... retry) throws IOException {
+        send(data, Deadlines.NONE, retry);
+    }
+
+    /** {@link #send} bounded by {@code timeout}. */
+    public void sendWithTimeout(byte[] data, Duration timeout, Retry... retry) throws IOException {
+        send(data, callDeadline(timeout), retry);
+    }
+
+    private void send(byte[] data, long callDeadline, Retry[] retry) throws IOException {
+        requireData(data);
+        Retry r = retry(retry);
+        Link l = begin();
+        try {
+            writeFrame(l, data, writeDeadline(callDeadline), r);
+            succeeded();
+        } catch (IOException e) {
+            throw failed(e);
+        }
+    }
+
+    /**
+     * Receives: {@code length > 0} exactly that many bytes; {@code 0} what one read returns; {@code < 0} what is
+     * available (the first read blocks, then reading goes on while data keeps coming within the buffer wait).
+     */
+    public byte[] recv(int length, Retry... retry) throws IOException {
+        return recv(length, Deadlines.NONE, retry);
+    }
+
+    /** {@link #recv} bounded by {@code timeout}. */
+    public byte[] recvWithTimeout(int length, Duration timeout, Retry... retry) throws IOException {
+        return recv(length, callDeadline(timeout), retry);
+    }
+
+    private byte[] recv(int length, long callDeadline, Retry[] retry) throws IOException {
+        Retry r = retry(retry);
+        Link l = begin();
+        try {
+            byte[] data = receive(l, length, readDeadline(callDeadline), r);
+            succeeded();
+            return data;
+        } catch (IOException e) {
+            throw failed(e);
+        }
+    }
+
+    private byte[] receive(Link l, int length, long deadline, Retry r) throws IOException {
+        if (length > 0) {
+            return l.readExact(length, deadline, r);
+        }
+        if (length == 0) {
+            return l.readOnce(deadline, r);
+        }
+        return l.readAvailable(deadline, bufferWaitNanos, r);
+    }
+
+    /** Reads up to a {@code '\n'}; the result excludes it (a {@code '\r'} before it stays). */
+    public byte[] recvLine(Retry... retry) throws IOException {
+        byte[] line = recvTill(NEWLINE, retry);
+        return java.util.Arrays.copyOf(line, line.length - 1);
+    }
+
+    /** Reads until the data ends with {@code til} (an exact, case-sensitive match); the result includes it. */
+    public byte[] recvTill(byte[] til, Retry... retry) throws IOException {
+        if (til == null || til.length == 0) {
+            throw new IllegalArgumentException("recvTill needs a non-empty delimiter");
+        }
+        Retry r = retry(retry);
+        Link l = begin();
+        try {
+            byte[] data = l.readTill(til, readDeadline(Deadlines.NONE), r);
+            succeeded();
+            return data;
+        } catch (IOException e) {
+            throw failed(e);
+        }
+    }
+
+    /** {@link #send} then {@link #recv}. */
+    public byte[] sendRecv(byte[] data, int receive, Retry... retry) throws IOException {
+        return sendRecv(data, receive, Deadlines.NONE, retry);
+    }
+
+    /** {@link #sendRecv} with one deadline over the send and the receive together. */
+    public byte[] sendRecvWithTimeout(byte[] data, int receive, Duration timeout, Retry... retry)
+            throws IOException {
+        return sendRecv(data, receive, callDeadline(timeout), retry);
+    }
+
+    private byte[] sendRecv(byte[] data, int receive, long callDeadline, Retry[] retry) throws IOException {
+        requireData(data);
+        Retry r = retry(retry);
+        Link l = begin();
+        try {
+            long readDeadline = readDeadline(callDeadline);
+            writeFrame(l, data, writeDeadline(callDeadline), r);
+            byte[] reply = receive(link, receive, readDeadline, r);
+            succeeded();
+            return reply;
+        } catch (IOException e) {
+            throw failed(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ package protocol
+
+    /** Sends one frame: a big-endian length header, then {@code data}, in one write. */
+    public void sendPkg(byte[] data, PkgOption... option) throws IOException {
+        sendPkg(data, Deadlines.NONE, option);
+    }
+
+    /** {@link #sendPkg} bounded by {@code timeout}. */
+    public void sendPkgWithTimeout(byte[] data, Duration timeout, PkgOption... option) throws IOException {
+        sendPkg(data, callDeadline(timeout), option);
+    }
+
+    private void sendPkg(byte[] data, long callDeadline, PkgOption[] option) throws IOException {
+        PkgOption o = option(option);
+        byte[] frame = Frames.encode(data, o);
+        Retry r = retry(o.retry());
+        Link l = begin();
+        try {
+            writeFrame(l, frame, writeDeadline(callDeadline), r);
+            succeeded();
+        } catch (IOException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Receives one frame; an empty frame is an empty array. */
+    public byte[] recvPkg(PkgOption... option) throws IOException {
+        return recvPkg(Deadlines.NONE, option);
+    }
+
+    /** {@link #recvPkg} bounded by {@code timeout}. */
+    public byte[] recvPkgWithTimeout(Duration timeout, PkgOption... option) throws IOException {
+        return recvPkg(callDeadline(timeout), option);
+    }
+
+    private byte[] recvPkg(long callDeadline, PkgOption[] option) throws IOException {
+        PkgOption o = option(option);
+        int headerSize = o.effectiveHeaderSize();
+        int max = o.effectiveMaxDataSize();
+        Retry r = retry(o.retry());
+        Link l = begin();
+        try {
+            byte[] frame = receiveFrame(l, headerSize, max, readDeadline(callDeadline), r);
+            succeeded();
+            return frame;
+        } catch (IOException e) {
+            throw failed(e);
+        }
+    }
+
+    private static byte[] receiveFrame(Link l, int headerSize, int max, long deadline, Retry r)
+            throws IOException {
+        int length = Frames.decodeLength(l.readExact(headerSize, deadline, r), max);
+        return length == 0 ? Frames.empty() : l.readExact(length, deadline, r);
+    }
+
+    /** {@link #sendPkg} then {@link #recvPkg} with the same option. */
+    public byte[] sendRecvPkg(byte[] data, PkgOption... option) throws IOException {
+        return sendRecvPkg(data, Deadlines.NONE, option);
+    }
+
+    /** {@link #sendRecvPkg} with one deadline over the send and the receive together. */
+    public byte[] sendRecvPkgWithTimeout(byte[] data, Duration timeout, PkgOption... option) throws IOException {
+        return sendRecvPkg(data, callDeadline(timeout), option);
+    }
+
+    private byte[] sendRecvPkg(byte[] data, long callDeadline, PkgOption[] option) throws IOException {
+        PkgOption o = option(option);
+        byte[] frame = Frames.encode(data, o);
+        int headerSize = o.effectiveHeaderSize();
+        int max = o.effectiveMaxDataSize();
+        Retry r = retry(o.retry());
+        Link l = begin();
+        try {
+            long readDeadline = readDeadline(callDeadline);
+            writeFrame(l, frame, writeDeadline(callDeadline), r);
+            byte[] reply = receiveFrame(link, headerSize, max, readDeadline, r);
+            succeeded();
+            return reply;
+        } catch (IOException e) {
+            throw failed(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ deadlines and addresses
+
+    /** Sets the receive and the send deadline; {@code null} removes them. */
+    public void setDeadline(Instant deadline) {
+        long d = Deadlines.of(deadline);
+        recvDeadline = d;
+        sendDeadline = d;
+    }
+
+    /** Sets the receive deadline; {@code null} removes it. */
+    public void setDeadlineRecv(Instant deadline) {
+        recvDeadline = Deadlines.of(deadline);
+    }
+
+    /** Sets the send deadline; {@code null} removes it. */
+    public void setDeadlineSend(Instant deadline) {
+        sendDeadline = Deadlines.of(deadline);
+    }
+
+    /** How long {@code recv(-1)} waits for more data after a read that filled its buffer; null: 1 ms. */
+    public void setBufferWaitRecv(Duration wait) {
+        bufferWaitNanos = wait == null ? DEFAULT_BUFFER_WAIT.toNanos() : Deadlines.nanos(wait, "buffer wait");
+    }
+
+    /** The local address; after close, the last one known. */
+    public InetSocketAddress localAddress() {
+        return link.localAddress();
+    }
+
+    /** The remote address; after close, the last one known. */
+    public InetSocketAddress remoteAddress() {
+        return link.remoteAddress();
+    }
+
+    /** Whether {@link #close()} was called (or, for a pooled connection, it went back to its pool). */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes the connection. A second call does nothing. */
+    @Override
+    public void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            link.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + link + (closed ? ", closed" : "") + "]";
+    }
+
+    // ------------------------------------------------------------------ hooks for PoolConn
+
+    /** The link for an operation; fails on a closed connection. */
+    Link begin() throws IOException {
+        if (closed) {
+            throw new IOException("connection closed");
+        }
+        return link;
+    }
+
+    /** Records a failed operation; returns the exception to throw. */
+    IOException failed(IOException e) {
+        return e;
+    }
+
+    /** Records a successful operation. */
+    void succeeded() {
+    }
+
+    /** Writes one buffer: the single write path of every send variant. */
+    void writeFrame(Link l, byte[] data, long deadline, Retry retry) throws IOException {
+        l.write(data, deadline, retry);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private long readDeadline(long callDeadline) {
+        long d = Math.min(recvDeadline, callDeadline);
+        return readTimeoutNanos > 0 ? Math.min(d, Deadlines.after(System.nanoTime(), readTimeoutNanos)) : d;
+    }
+
+    private long writeDeadline(long callDeadline) {
+        long d = Math.min(sendDeadline, callDeadline);
+        return writeTimeoutNanos > 0 ? Math.min(d, Deadlines.after(System.nanoTime(), writeTimeoutNanos)) : d;
+    }
+
+    private static long callDeadline(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        return Deadlines.after(System.nanoTime(), Deadlines.nanos(timeout, "timeout"));
+    }
+
+    private Retry retry(Retry[] retry) {
+        return retry != null && retry.length > 0 ? retry(retry[0]) : defaultRetry;
+    }
+
+    private Retry retry(Retry retry) {
+        return retry != null ? retry : defaultRetry;
+    }
+
+    private static PkgOption option(PkgOption[] option) {
+        return option != null && option.length > 0 && option[0] != null ? option[0] : PkgOption.defaults();
+    }
+
+    private static void requireData(byte[] data) {
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
+    }
+}

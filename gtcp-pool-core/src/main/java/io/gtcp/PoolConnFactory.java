@@ -1,0 +1,409 @@
+package io.gtcp;
+
+import io.gtcp.internal.AddressPool;
+import io.gtcp.internal.Addresses;
+import io.gtcp.internal.Deadlines;
+import io.gtcp.internal.Listeners;
+import io.gtcp.internal.PoolConfig;
+import io.gtcp.internal.PoolEntry;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Pools TCP connections per address, the way gtcp's {@code PoolConn} does, with the limits and checks a
+ * production pool needs: a maximum size with a fair, bounded wait; idle TTL and maximum lifetime; a borrow-time
+ * stale check; reconnect-on-send; leak detection; statistics and a listener SPI for metrics.
+ *
+ * <p>{@link #get()} borrows from the pool of the configured address, {@link #get(String)} from the pool of any
+ * address (one pool per exact address string, created on first use). Closing the {@link PoolConn} gives it back.
+ * One daemon housekeeping thread per factory closes expired idle connections (within about a second) and keeps
+ * {@code minIdle} connections ready. {@link #close()} closes the idle connections at once and the borrowed ones
+ * as they come back; afterwards {@code get} fails with "pool closed".
+ *
+ * <pre>{@code
+ * try (PoolConnFactory pool = PoolConnFactory.builder().address("127.0.0.1:8999").build();
+ *      PoolConn conn = pool.get()) {
+ *     byte[] reply = conn.sendRecvPkg("hello".getBytes());
+ * }
+ * }</pre>
+ */
+public final class PoolConnFactory implements Closeable {
+
+    /** gtcp's idle lifetime: 600 s. */
+    public static final Duration DEFAULT_TTL = Duration.ofSeconds(600);
+    public static final int DEFAULT_MAX_SIZE = 64;
+    public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Conn.DEFAULT_CONNECT_TIMEOUT;
+    public static final String DEFAULT_NAME = "default";
+
+    private static final long MAX_HOUSEKEEPING_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long MIN_HOUSEKEEPING_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final PoolConfig config;
+    private final ConcurrentHashMap<String, AddressPool> pools = new ConcurrentHashMap<>();
+    private final AddressPool defaultPool;
+    private final ScheduledExecutorService housekeeper;
+    private final ReentrantLock listenerLock = new ReentrantLock();
+    private volatile Listeners listeners;
+    private volatile boolean closed;
+
+    private PoolConnFactory(PoolConfig config, Listeners listeners) {
+        this.config = config;
+        this.listeners = listeners;
+        String threadName = "gtcp-pool-housekeeper-" + config.name();
+        this.housekeeper = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
+        long period = housekeepingPeriod(config);
+        housekeeper.scheduleWithFixedDelay(this::housekeep, period, period, TimeUnit.NANOSECONDS);
+        this.defaultPool = config.address() == null ? null : pool(config.address());
+        if (defaultPool != null && config.minIdle() > 0) {
+            housekeeper.execute(defaultPool::fillMinIdle);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The process-wide factory behind {@link PoolConn#newPoolConn}: the builder's defaults. */
+    static PoolConnFactory defaultFactory() {
+        return DefaultHolder.INSTANCE;
+    }
+
+    private static final class DefaultHolder {
+        static final PoolConnFactory INSTANCE = builder().name("gtcp-default").build();
+    }
+
+    // ------------------------------------------------------------------ borrowing
+
+    /** A connection to the configured address. */
+    public PoolConn get() throws IOException {
+        AddressPool pool = defaultPool;
+        if (pool == null) {
+            throw new IllegalStateException("no address configured: set Builder.address or call get(address)");
+        }
+        return borrow(pool, config.connectTimeoutNanos());
+    }
+
+    /** A connection to {@code address} ({@code "host:port"}), from that address's own pool. */
+    public PoolConn get(String address) throws IOException {
+        return borrow(pool(address), config.connectTimeoutNanos());
+    }
+
+    /** A connection to {@code address}, dialling (if it must) with {@code connectTimeout}. */
+    public PoolConn get(String address, Duration connectTimeout) throws IOException {
+        return borrow(pool(address), Deadlines.nanos(connectTimeout, "connect timeout"));
+    }
+
+    private PoolConn borrow(AddressPool pool, long connectTimeoutNanos) throws IOException {
+        PoolEntry entry = pool.borrow(connectTimeoutNanos);
+        return new PoolConn(pool, entry, connectTimeoutNanos);
+    }
+
+    private AddressPool pool(String address) throws IllegalArgumentException {
+        AddressPool pool = pools.get(address);
+        if (pool != null) {
+            return pool;
+        }
+        Addresses.validate(address);
+        if (closed) {
+            return closedPool(address);
+        }
+        boolean[] added = new boolean[1];
+        pool = pools.computeIfAbsent(address, a -> {
+            added[0] = true;
+            return new AddressPool(a, config, listeners, housekeeper);
+        });
+        if (added[0]) {
+            listeners.poolAdded(address);
+            if (closed) {
+                pool.shutdown();
+            }
+        }
+        return pool;
+    }
+
+    private AddressPool closedPool(String address) {
+        AddressPool pool = new AddressPool(address, config, Listeners.NONE, housekeeper);
+        pool.shutdown();
+        return pool;
+    }
+
+    // ------------------------------------------------------------------ observing
+
+    /** All addresses' pools added together. */
+    public PoolStats stats() {
+        PoolStats sum = PoolStats.EMPTY;
+        for (AddressPool pool : pools.values()) {
+            sum = sum.plus(pool.stats());
+        }
+        return sum;
+    }
+
+    /** The pool of one address; all zero if it has none. */
+    public PoolStats stats(String address) {
+        AddressPool pool = pools.get(address);
+        return pool == null ? PoolStats.EMPTY : pool.stats();
+    }
+
+    /** The addresses that have a pool. */
+    public Set<String> addresses() {
+        return Collections.unmodifiableSet(pools.keySet());
+    }
+
+    /** Adds a listener; it is told at once of the pools that exist already. */
+    public void addListener(PoolListener listener) {
+        if (listener == null) {
+            throw new IllegalArgumentException("listener must not be null");
+        }
+        listenerLock.lock();
+        try {
+            listeners = listeners.with(listener);
+            pools.values().forEach(p -> p.listeners(listeners));
+        } finally {
+            listenerLock.unlock();
+        }
+        for (String address : pools.keySet()) {
+            listener.poolAdded(address);
+        }
+    }
+
+    /** Removes a listener added before. */
+    public void removeListener(PoolListener listener) {
+        listenerLock.lock();
+        try {
+            listeners = listeners.without(listener);
+            pools.values().forEach(p -> p.listeners(listeners));
+        } finally {
+            listenerLock.unlock();
+        }
+    }
+
+    /** The name given to the builder ("default" unless set): the {@code pool} tag of its metrics. */
+    public String name() {
+        return config.name();
+    }
+
+    /** The configured address, or null if there is none. */
+    public String address() {
+        return config.address();
+    }
+
+    /** The maximum number of connections per address. */
+    public int maxSize() {
+        return config.maxSize();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    private void housekeep() {
+        for (AddressPool pool : pools.values()) {
+            try {
+                pool.housekeep();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(PoolConnFactory.class)
+                        .warn("housekeeping of {} failed", pool.address(), e);
+            }
+        }
+    }
+
+    /** Closes idle connections now and borrowed ones as they come back; stops the housekeeping thread. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        housekeeper.shutdownNow();
+        for (AddressPool pool : pools.values()) {
+            pool.shutdown();
+            listeners.poolRemoved(pool.address());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PoolConnFactory[" + config.name() + (config.address() != null ? ", " + config.address() : "")
+                + ", max " + config.maxSize() + (closed ? ", closed" : "") + "]";
+    }
+
+    private static long housekeepingPeriod(PoolConfig config) {
+        long period = MAX_HOUSEKEEPING_PERIOD_NANOS;
+        if (config.ttlNanos() > 0) {
+            period = Math.min(period, config.ttlNanos() / 4);
+        }
+        if (config.maxLifetimeNanos() > 0) {
+            period = Math.min(period, config.maxLifetimeNanos() / 4);
+        }
+        return Math.max(period, MIN_HOUSEKEEPING_PERIOD_NANOS);
+    }
+
+    /**
+     * Settings of a {@link PoolConnFactory}. Every value is checked here: a bad one is an
+     * {@link IllegalArgumentException} naming the setting.
+     */
+    public static final class Builder {
+        private String name = DEFAULT_NAME;
+        private String address;
+        private Duration ttl = DEFAULT_TTL;
+        private Duration maxLifetime = Duration.ZERO;
+        private int maxSize = DEFAULT_MAX_SIZE;
+        private int minIdle;
+        private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration readTimeout = Duration.ZERO;
+        private Duration writeTimeout = Duration.ZERO;
+        private Retry retry = Retry.NONE;
+        private boolean validateOnBorrow = true;
+        private SSLContext sslContext;
+        private Duration leakDetectionThreshold = Duration.ZERO;
+        private Listeners listeners = Listeners.NONE;
+
+        private Builder() {
+        }
+
+        /** A name for logs, the housekeeping thread and the {@code pool} metrics tag; default "default". */
+        public Builder name(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /** The address {@link #get()} uses, {@code "host:port"}; checked for form now, resolved at each dial. */
+        public Builder address(String address) {
+            this.address = address == null ? null : Addresses.validate(address);
+            if (address != null && Addresses.host(address).isEmpty()) {
+                throw new IllegalArgumentException("invalid address '" + address + "': a host is needed");
+            }
+            return this;
+        }
+
+        /** How long a connection may stay idle in the pool; default 600 s; zero: forever. */
+        public Builder ttl(Duration idleTtl) {
+            this.ttl = nonNegative(idleTtl, "ttl");
+            return this;
+        }
+
+        /** How long a connection may live at all (minus up to 2.5% spread); default zero: no limit. */
+        public Builder maxLifetime(Duration maxLifetime) {
+            this.maxLifetime = nonNegative(maxLifetime, "maxLifetime");
+            return this;
+        }
+
+        /** The most connections per address, idle and borrowed together; default 64. */
+        public Builder maxSize(int maxPerAddress) {
+            if (maxPerAddress < 1) {
+                throw new IllegalArgumentException("maxSize must be at least 1: " + maxPerAddress);
+            }
+            this.maxSize = maxPerAddress;
+            return this;
+        }
+
+        /** How many idle connections the housekeeper keeps ready per address; default 0. */
+        public Builder minIdle(int minIdlePerAddress) {
+            if (minIdlePerAddress < 0) {
+                throw new IllegalArgumentException("minIdle must not be negative: " + minIdlePerAddress);
+            }
+            this.minIdle = minIdlePerAddress;
+            return this;
+        }
+
+        /** How long {@code get} waits for a free connection when the pool is at max size; default 30 s. */
+        public Builder acquireTimeout(Duration timeout) {
+            this.acquireTimeout = nonNegative(timeout, "acquireTimeout");
+            return this;
+        }
+
+        /** The dial timeout (TCP connect, and the TLS handshake); default 30 s; zero: no limit. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = nonNegative(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** The longest a receive operation (one call) may take; default zero: no limit. */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = nonNegative(timeout, "readTimeout");
+            return this;
+        }
+
+        /** The longest a send operation (one call) may take; default zero: no limit. */
+        public Builder writeTimeout(Duration timeout) {
+            this.writeTimeout = nonNegative(timeout, "writeTimeout");
+            return this;
+        }
+
+        /** The retry of calls that pass none; default none. */
+        public Builder retry(Retry retry) {
+            this.retry = retry == null ? Retry.NONE : retry;
+            return this;
+        }
+
+        /** Check a connection idle 500 ms or more for a peer close before handing it out; default true. */
+        public Builder validateOnBorrow(boolean validate) {
+            this.validateOnBorrow = validate;
+            return this;
+        }
+
+        /** Dial TLS with this context (host name verification on); default none: plain TCP. */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = context;
+            return this;
+        }
+
+        /** Log a warning, with the borrower's stack, for a connection held longer; default zero: off. */
+        public Builder leakDetectionThreshold(Duration threshold) {
+            this.leakDetectionThreshold = nonNegative(threshold, "leakDetectionThreshold");
+            return this;
+        }
+
+        /** Adds a listener of pool events (metrics, health). */
+        public Builder listener(PoolListener listener) {
+            if (listener == null) {
+                throw new IllegalArgumentException("listener must not be null");
+            }
+            this.listeners = listeners.with(listener);
+            return this;
+        }
+
+        public PoolConnFactory build() {
+            if (minIdle > maxSize) {
+                throw new IllegalArgumentException("minIdle (" + minIdle + ") must not exceed maxSize (" + maxSize + ")");
+            }
+            PoolConfig config = new PoolConfig(name, address,
+                    Deadlines.nanos(ttl, "ttl"), Deadlines.nanos(maxLifetime, "maxLifetime"), maxSize, minIdle,
+                    Deadlines.nanos(acquireTimeout, "acquireTimeout"), Deadlines.nanos(connectTimeout, "connectTimeout"),
+                    Deadlines.nanos(readTimeout, "readTimeout"), Deadlines.nanos(writeTimeout, "writeTimeout"),
+                    retry, validateOnBorrow, sslContext, Deadlines.nanos(leakDetectionThreshold, "leakDetectionThreshold"));
+            return new PoolConnFactory(config, listeners);
+        }
+
+        private static Duration nonNegative(Duration value, String what) {
+            if (value == null) {
+                throw new IllegalArgumentException(what + " must not be null");
+            }
+            if (value.isNegative()) {
+                throw new IllegalArgumentException(what + " must not be negative: " + value);
+            }
+            return value;
+        }
+    }
+}

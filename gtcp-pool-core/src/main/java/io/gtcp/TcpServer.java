@@ -1,0 +1,235 @@
+package io.gtcp;
+
+import io.gtcp.internal.Addresses;
+import io.gtcp.internal.Link;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLContext;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * gtcp's server: accepts connections and runs a {@link ConnHandler} for each on a thread of its own.
+ *
+ * <p>{@link #start()} binds and returns once the server is listening (accepting on a daemon thread);
+ * {@link #run()} does the same in the calling thread and blocks until {@link #close()}. A handler that throws is
+ * logged and its connection closed; other connections go on. Unlike gtcp (its issue 1430), {@code close()}
+ * also closes the live connections, so no handler outlives the server. {@link #maxConnections(int)} caps the
+ * connections served at once: the excess are accepted and closed at once, so their clients see an end of stream
+ * instead of hanging in the backlog.
+ */
+public final class TcpServer implements Closeable {
+
+    private static final Logger log = LoggerFactory.getLogger(TcpServer.class);
+
+    private final String address;
+    private final ConnHandler handler;
+    private final SSLContext tls;
+    private final Set<Conn> live = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger connectionIds = new AtomicInteger();
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile ServerSocketChannel listener;
+    private volatile boolean closed;
+    private volatile int port = -1;
+    private volatile int maxConnections = Integer.MAX_VALUE;
+    private boolean accepting;
+
+    /** A plain TCP server on {@code address} ({@code ":0"} or {@code "127.0.0.1:0"}: a free port). */
+    public TcpServer(String address, ConnHandler handler) {
+        this(address, handler, null);
+    }
+
+    /** A TLS server on {@code address}; {@code tls} null means plain TCP. */
+    public TcpServer(String address, ConnHandler handler, SSLContext tls) {
+        this.address = Addresses.validate(address);
+        if (handler == null) {
+            throw new IllegalArgumentException("handler must not be null");
+        }
+        this.handler = handler;
+        this.tls = tls;
+    }
+
+    /** Caps the connections served at once (default: no cap); the excess are closed right after accept. */
+    public TcpServer maxConnections(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1: " + max);
+        }
+        this.maxConnections = max;
+        return this;
+    }
+
+    /** Binds and starts accepting on a daemon thread; listening when it returns. */
+    public TcpServer start() throws IOException {
+        if (!claimAcceptLoop()) {
+            return this;
+        }
+        Thread acceptor = new Thread(this::acceptLoop, "gtcp-server-" + port);
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return this;
+    }
+
+    /** Binds (unless started) and accepts in the calling thread until {@link #close()}. */
+    public void run() throws IOException {
+        if (claimAcceptLoop()) {
+            acceptLoop();
+            return;
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while running the server");
+        }
+    }
+
+    /** Binds if needed; true when the caller is to run the accept loop. */
+    private boolean claimAcceptLoop() throws IOException {
+        lifecycle.lock();
+        try {
+            if (closed) {
+                throw new IOException("server closed");
+            }
+            if (listener == null) {
+                ServerSocketChannel channel = ServerSocketChannel.open();
+                try {
+                    channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                    channel.bind(Addresses.bindable(address), 1024);
+                } catch (IOException e) {
+                    channel.close();
+                    throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+                }
+                port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+                listener = channel;
+            }
+            if (accepting) {
+                return false;
+            }
+            accepting = true;
+            return true;
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    private void acceptLoop() {
+        ServerSocketChannel channel = listener;
+        try {
+            while (!closed) {
+                SocketChannel accepted;
+                try {
+                    accepted = channel.accept();
+                } catch (ClosedChannelException e) {
+                    break;
+                } catch (IOException e) {
+                    if (closed) {
+                        break;
+                    }
+                    log.warn("accept failed on port {}: {}", port, e.toString());
+                    continue;
+                }
+                if (live.size() >= maxConnections) {
+                    log.debug("refusing a connection on port {}: {} connections already", port, maxConnections);
+                    accepted.close();
+                    continue;
+                }
+                serve(accepted);
+            }
+        } catch (IOException e) {
+            log.warn("server on port {} stopped: {}", port, e.toString());
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void serve(SocketChannel accepted) throws IOException {
+        Conn conn;
+        try {
+            conn = new Conn(Link.accepted(accepted, tls));
+        } catch (IOException e) {
+            log.debug("dropping a connection on port {}: {}", port, e.toString());
+            return;
+        }
+        live.add(conn);
+        if (closed) { // close() may have swept the set before this connection joined it
+            closeQuietly(conn);
+            return;
+        }
+        Thread worker = new Thread(() -> handle(conn), "gtcp-conn-" + port + "-" + connectionIds.incrementAndGet());
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void handle(Conn conn) {
+        try {
+            handler.handle(conn);
+        } catch (Exception e) {
+            if (closed) {
+                log.debug("handler of {} ended as the server closed: {}", conn, e.toString());
+            } else {
+                log.warn("handler of {} failed; closing that connection", conn, e);
+            }
+        } finally {
+            live.remove(conn);
+            closeQuietly(conn);
+        }
+    }
+
+    /** The port listened on; -1 before listening. */
+    public int port() {
+        return port;
+    }
+
+    /** How many connections are being served right now. */
+    public int connectionCount() {
+        return live.size();
+    }
+
+    /** Stops accepting and closes every live connection. Idempotent. */
+    @Override
+    public void close() {
+        lifecycle.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (listener != null) {
+                closeQuietly(listener);
+            } else {
+                stopped.countDown();
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+        for (Conn conn : live) {
+            closeQuietly(conn);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TcpServer[" + address + ", port " + port + (tls != null ? ", tls" : "") + "]";
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException | RuntimeException ignored) {
+            // closing: nothing more to do
+        }
+    }
+}

@@ -1,0 +1,414 @@
+package io.gtcp.internal;
+
+import io.gtcp.AcquireTimeoutException;
+import io.gtcp.CloseReason;
+import io.gtcp.PoolStats;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pool of one address: at most {@code maxSize} connections in a fixed array of slots.
+ *
+ * <p><b>Borrowing.</b> A borrower first takes a permit of a fair semaphore sized {@code maxSize}: that is both
+ * the size limit and the queue in arrival order when the pool is exhausted. With a permit it scans the slots
+ * from the first and takes the first idle entry by compare-and-set, or dials a new one if the pool is below its
+ * size. No lock is held across I/O: the dial, the stale check and closes happen with nothing locked, and the
+ * warm path (an idle entry is there) is a semaphore acquire, a scan and a CAS, with no allocation.
+ *
+ * <p><b>Reuse order.</b> Scanning from the first slot always prefers the same few connections, like a stack
+ * (LIFO): under a steady load the low slots serve everything, so connections dialled for a burst sit unused in
+ * the high slots until the idle TTL closes them, and the pool shrinks back by itself. A FIFO would rotate
+ * through every connection and keep them all alive.
+ *
+ * <p><b>Health.</b> A connection idle for {@link #STALE_CHECK_AFTER_NANOS} or longer is checked before it is
+ * handed out (peer closed or reset, unsolicited bytes); one used more recently skips the check, as HikariCP
+ * skips its own within 500 ms, since the check's mode switches cost a measurable share of a loopback exchange.
+ * Whatever leaves the pool's hands unhealthy (a failed operation, unread bytes, expiry, a closed factory) is
+ * closed, never dropped.
+ */
+public final class AddressPool {
+
+    private static final Logger log = LoggerFactory.getLogger(AddressPool.class);
+
+    /** Idle time from which the borrow-time stale check always runs. */
+    public static final long STALE_CHECK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private final String address;
+    private final PoolConfig config;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicReferenceArray<PoolEntry> slots;
+    private final AtomicInteger total = new AtomicInteger();
+    private final Semaphore permits;
+    private final LongAdder created = new LongAdder();
+    private final LongAdder closed = new LongAdder();
+    private final LongAdder acquireTimeouts = new LongAdder();
+    private volatile Listeners listeners;
+    private volatile boolean shutdown;
+
+    public AddressPool(String address, PoolConfig config, Listeners listeners, ScheduledExecutorService scheduler) {
+        this.address = address;
+        this.config = config;
+        this.listeners = listeners;
+        this.scheduler = scheduler;
+        this.slots = new AtomicReferenceArray<>(config.maxSize());
+        this.permits = new Semaphore(config.maxSize(), true);
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public PoolConfig config() {
+        return config;
+    }
+
+    public void listeners(Listeners listeners) {
+        this.listeners = listeners;
+    }
+
+    // ------------------------------------------------------------------ borrow
+
+    /** Takes an idle connection or dials one; waits up to the acquire timeout when the pool is exhausted. */
+    public PoolEntry borrow(long connectTimeoutNanos) throws IOException {
+        long start = System.nanoTime();
+        if (shutdown) {
+            throw poolClosed();
+        }
+        acquirePermit(start);
+        try {
+            PoolEntry entry = takeOrCreate(start, connectTimeoutNanos);
+            Listeners l = listeners;
+            long now = l == Listeners.NONE && config.leakDetectionNanos() == 0 ? start : System.nanoTime();
+            entry.borrowedAt = now;
+            if (config.leakDetectionNanos() > 0) {
+                watchForLeak(entry);
+            }
+            if (l != Listeners.NONE) {
+                l.connectionAcquired(address, now - start);
+            }
+            return entry;
+        } catch (IOException | RuntimeException | Error e) {
+            permits.release();
+            throw e;
+        }
+    }
+
+    private void acquirePermit(long start) throws IOException {
+        boolean acquired;
+        try {
+            acquired = permits.tryAcquire(config.acquireTimeoutNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a connection to " + address);
+        }
+        if (!acquired) {
+            acquireTimeouts.increment();
+            listeners.acquireTimedOut(address);
+            throw new AcquireTimeoutException(address, config.maxSize(), permits.getQueueLength() + 1,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+        if (shutdown) {
+            permits.release();
+            throw poolClosed();
+        }
+    }
+
+    private PoolEntry takeOrCreate(long start, long connectTimeoutNanos) throws IOException {
+        for (int spins = 0; ; spins++) {
+            PoolEntry entry = takeIdle(start);
+            if (entry != null) {
+                entry.fromIdle = true;
+                return entry;
+            }
+            if (reserve()) {
+                PoolEntry fresh;
+                try {
+                    fresh = dial(connectTimeoutNanos, PoolEntry.IN_USE);
+                } catch (IOException | RuntimeException e) {
+                    total.decrementAndGet();
+                    throw e;
+                }
+                fresh.fromIdle = false;
+                return fresh;
+            }
+            if (shutdown) {
+                throw poolClosed();
+            }
+            // Holding a permit while the pool is full means some entry is between owners (being returned,
+            // checked or closed): it is ours in a moment.
+            if (spins > 64) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private PoolEntry takeIdle(long now) {
+        AtomicReferenceArray<PoolEntry> s = slots;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            PoolEntry e = s.getAcquire(i);
+            if (e == null || e.state() != PoolEntry.IDLE || !e.compareAndSet(PoolEntry.IDLE, PoolEntry.IN_USE)) {
+                continue;
+            }
+            CloseReason expired = expiry(e, now);
+            if (expired == null && config.validateOnBorrow()
+                    && now - e.lastReturned >= STALE_CHECK_AFTER_NANOS && e.link.isStale()) {
+                expired = CloseReason.STALE;
+            }
+            if (expired != null) {
+                remove(e, expired);
+                continue;
+            }
+            return e;
+        }
+        return null;
+    }
+
+    private CloseReason expiry(PoolEntry e, long now) {
+        if (config.ttlNanos() > 0 && now - e.lastReturned >= config.ttlNanos()) {
+            return CloseReason.IDLE_EXPIRED;
+        }
+        if (e.mortal && now - e.expiresAt >= 0) {
+            return CloseReason.LIFETIME_EXPIRED;
+        }
+        return null;
+    }
+
+    private boolean reserve() {
+        for (;;) {
+            int t = total.get();
+            if (t >= config.maxSize()) {
+                return false;
+            }
+            if (total.compareAndSet(t, t + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Dials a connection for a reserved place and puts it in a free slot. */
+    private PoolEntry dial(long connectTimeoutNanos, int state) throws IOException {
+        long start = System.nanoTime();
+        Link link;
+        try {
+            link = Link.connect(address, connectTimeoutNanos, config.sslContext());
+        } catch (IOException e) {
+            listeners.connectionFailed(address, e);
+            throw e;
+        }
+        long now = System.nanoTime();
+        created.increment();
+        listeners.connectionCreated(address, now - start);
+        PoolEntry entry = new PoolEntry(link, now, state);
+        setLifetime(entry, now);
+        for (int i = 0; ; i = (i + 1) % slots.length()) {
+            if (slots.get(i) == null && slots.compareAndSet(i, null, entry)) {
+                entry.slot = i;
+                return entry;
+            }
+        }
+    }
+
+    private void setLifetime(PoolEntry entry, long now) {
+        long lifetime = config.maxLifetimeNanos();
+        entry.mortal = lifetime > 0;
+        if (entry.mortal) {
+            // up to 2.5% earlier, so that connections dialled together do not all expire together
+            long spread = lifetime / 40;
+            entry.expiresAt = now + lifetime - (spread > 0 ? ThreadLocalRandom.current().nextLong(spread) : 0);
+        }
+    }
+
+    /**
+     * Reconnect-on-send: replaces the entry's connection with a freshly dialled one (the borrower keeps its
+     * place in the pool) and closes the old one. Returns the new link.
+     */
+    public Link redial(PoolEntry entry, long connectTimeoutNanos) throws IOException {
+        long start = System.nanoTime();
+        Link fresh;
+        try {
+            fresh = Link.connect(address, connectTimeoutNanos, config.sslContext());
+        } catch (IOException e) {
+            listeners.connectionFailed(address, e);
+            throw e;
+        }
+        long now = System.nanoTime();
+        created.increment();
+        listeners.connectionCreated(address, now - start);
+        Link old = entry.link;
+        entry.link = fresh;
+        entry.createdAt = now;
+        setLifetime(entry, now);
+        old.abort();
+        closed.increment();
+        listeners.connectionClosed(address, CloseReason.REPLACED);
+        return fresh;
+    }
+
+    // ------------------------------------------------------------------ return
+
+    /**
+     * Takes a connection back: to the idle set if it is healthy and in sync, else closed. Releases the
+     * borrower's permit either way.
+     */
+    public void release(PoolEntry entry, boolean healthy) {
+        long now = System.nanoTime();
+        if (entry.leakTask != null) {
+            entry.leakTask.cancel(false);
+            entry.leakTask = null;
+        }
+        Listeners l = listeners;
+        if (l != Listeners.NONE) {
+            l.connectionReleased(address, now - entry.borrowedAt);
+        }
+        CloseReason reason;
+        if (!healthy) {
+            reason = CloseReason.BROKEN;
+        } else if (entry.link.hasUnreadBytes()) {
+            reason = CloseReason.OUT_OF_SYNC;
+        } else if (shutdown) {
+            reason = CloseReason.FACTORY_CLOSED;
+        } else if (entry.mortal && now - entry.expiresAt >= 0) {
+            reason = CloseReason.LIFETIME_EXPIRED;
+        } else {
+            reason = null;
+        }
+        if (reason != null) {
+            remove(entry, reason);
+            permits.release();
+            return;
+        }
+        entry.lastReturned = now;
+        entry.setState(PoolEntry.IDLE);
+        permits.release();
+        if (shutdown && entry.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
+            remove(entry, CloseReason.FACTORY_CLOSED); // raced with close(): do not leave it open
+        }
+    }
+
+    /** Takes an owned entry out of its slot and closes its connection. */
+    private void remove(PoolEntry entry, CloseReason reason) {
+        entry.setState(PoolEntry.REMOVED);
+        int slot = entry.slot;
+        if (slot >= 0) {
+            slots.compareAndSet(slot, entry, null);
+        }
+        total.decrementAndGet();
+        closed.increment();
+        if (reason == CloseReason.BROKEN || reason == CloseReason.OUT_OF_SYNC || reason == CloseReason.STALE) {
+            entry.link.abort();
+        } else {
+            entry.link.close();
+        }
+        listeners.connectionClosed(address, reason);
+        if (log.isDebugEnabled()) {
+            log.debug("closed {} ({})", entry.link, reason);
+        }
+    }
+
+    // ------------------------------------------------------------------ housekeeping
+
+    /** Closes expired idle connections and tops the idle set up to {@code minIdle}. */
+    public void housekeep() {
+        long now = System.nanoTime();
+        for (int i = 0; i < slots.length(); i++) {
+            PoolEntry e = slots.getAcquire(i);
+            if (e == null || !e.compareAndSet(PoolEntry.IDLE, PoolEntry.RESERVED)) {
+                continue;
+            }
+            CloseReason expired = expiry(e, now);
+            if (expired != null) {
+                remove(e, expired);
+            } else {
+                e.setState(PoolEntry.IDLE);
+                if (shutdown && e.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
+                    remove(e, CloseReason.FACTORY_CLOSED);
+                }
+            }
+        }
+        fillMinIdle();
+    }
+
+    /** Dials idle connections until {@code minIdle} are idle (never beyond {@code maxSize}). */
+    public void fillMinIdle() {
+        while (!shutdown && idleCount() < config.minIdle() && reserve()) {
+            try {
+                PoolEntry entry = dial(config.connectTimeoutNanos(), PoolEntry.RESERVED);
+                entry.lastReturned = System.nanoTime();
+                entry.setState(PoolEntry.IDLE);
+                if (shutdown && entry.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
+                    remove(entry, CloseReason.FACTORY_CLOSED);
+                }
+            } catch (IOException | RuntimeException e) {
+                total.decrementAndGet();
+                log.debug("could not dial an idle connection to {}: {}", address, e.toString());
+                return;
+            }
+        }
+    }
+
+    private void watchForLeak(PoolEntry entry) {
+        long threshold = config.leakDetectionNanos();
+        Exception borrowedHere = new Exception("the connection was borrowed here");
+        String link = entry.link.toString();
+        entry.leakTask = scheduler.schedule(() -> log.warn(
+                "possible connection leak: {} to {} has been borrowed for more than {} ms without being closed",
+                link, address, TimeUnit.NANOSECONDS.toMillis(threshold), borrowedHere),
+                threshold, TimeUnit.NANOSECONDS);
+    }
+
+    // ------------------------------------------------------------------ stats and shutdown
+
+    private int idleCount() {
+        int idle = 0;
+        for (int i = 0; i < slots.length(); i++) {
+            PoolEntry e = slots.getAcquire(i);
+            if (e != null) {
+                int s = e.state();
+                if (s == PoolEntry.IDLE || s == PoolEntry.RESERVED) {
+                    idle++;
+                }
+            }
+        }
+        return idle;
+    }
+
+    public PoolStats stats() {
+        int idle = idleCount();
+        int all = total.get();
+        return new PoolStats(idle, Math.max(0, all - idle), permits.getQueueLength(), Math.max(all, idle),
+                created.sum(), closed.sum(), acquireTimeouts.sum());
+    }
+
+    /** Closes the idle connections now; the borrowed ones are closed as they come back. Wakes every waiter. */
+    public void shutdown() {
+        shutdown = true;
+        for (int i = 0; i < slots.length(); i++) {
+            PoolEntry e = slots.getAcquire(i);
+            if (e != null && e.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
+                remove(e, CloseReason.FACTORY_CLOSED);
+            }
+        }
+        permits.release(config.maxSize() + 1); // each woken waiter sees the shutdown and passes its permit on
+    }
+
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    private IOException poolClosed() {
+        return new IOException("pool closed: the factory of " + address + " was closed");
+    }
+}

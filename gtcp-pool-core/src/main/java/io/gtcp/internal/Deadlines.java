@@ -1,0 +1,60 @@
+package io.gtcp.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Deadlines as {@link System#nanoTime()} values, with {@link #NONE} for "no deadline". Working in nano time
+ * keeps deadlines immune to wall-clock jumps and lets several limits combine with a plain {@code min}.
+ */
+public final class Deadlines {
+
+    /** No deadline. */
+    public static final long NONE = Long.MAX_VALUE;
+
+    private Deadlines() {
+    }
+
+    /** The deadline {@code timeoutNanos} after {@code now}; {@link #NONE} when the timeout is not positive. */
+    public static long after(long now, long timeoutNanos) {
+        if (timeoutNanos <= 0) {
+            return NONE;
+        }
+        long deadline = now + timeoutNanos;
+        return deadline < now ? NONE : deadline; // saturate instead of wrapping
+    }
+
+    /** The nano-time deadline of a wall-clock instant; {@code null} means none. A past instant is already due. */
+    public static long of(Instant instant) {
+        if (instant == null) {
+            return NONE;
+        }
+        long now = System.nanoTime();
+        long remaining;
+        try {
+            remaining = Duration.between(Instant.now(), instant).toNanos();
+        } catch (ArithmeticException tooFar) {
+            return instant.isBefore(Instant.now()) ? now - 1 : NONE;
+        }
+        if (remaining <= 0) {
+            return now + remaining;
+        }
+        long deadline = now + remaining;
+        return deadline < now ? NONE : deadline;
+    }
+
+    /** Nanoseconds of a duration, with {@code null} as 0; rejects negative durations naming {@code what}. */
+    public static long nanos(Duration duration, String what) {
+        if (duration == null) {
+            return 0;
+        }
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException(what + " must not be negative: " + duration);
+        }
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+}

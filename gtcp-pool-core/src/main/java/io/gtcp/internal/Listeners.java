@@ -1,0 +1,112 @@
+package io.gtcp.internal;
+
+import io.gtcp.CloseReason;
+import io.gtcp.PoolListener;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fans events out to the registered {@link PoolListener}s, each shielded from the others' exceptions. With no
+ * listener the pool holds {@link #NONE} and skips the timing work that only listeners need.
+ */
+public final class Listeners implements PoolListener {
+
+    private static final Logger log = LoggerFactory.getLogger(Listeners.class);
+
+    /** No listener: the pool checks for this instance and skips event work. */
+    public static final Listeners NONE = new Listeners(new PoolListener[0]);
+
+    private final PoolListener[] listeners;
+
+    private Listeners(PoolListener[] listeners) {
+        this.listeners = listeners;
+    }
+
+    public Listeners with(PoolListener listener) {
+        PoolListener[] more = Arrays.copyOf(listeners, listeners.length + 1);
+        more[listeners.length] = listener;
+        return new Listeners(more);
+    }
+
+    public Listeners without(PoolListener listener) {
+        PoolListener[] fewer = Arrays.stream(listeners).filter(l -> l != listener).toArray(PoolListener[]::new);
+        return fewer.length == 0 ? NONE : new Listeners(fewer);
+    }
+
+    public boolean isEmpty() {
+        return listeners.length == 0;
+    }
+
+    @Override
+    public void poolAdded(String address) {
+        fire(POOL_ADDED, address, 0, null);
+    }
+
+    @Override
+    public void poolRemoved(String address) {
+        fire(POOL_REMOVED, address, 0, null);
+    }
+
+    @Override
+    public void connectionAcquired(String address, long nanos) {
+        fire(ACQUIRED, address, nanos, null);
+    }
+
+    @Override
+    public void connectionReleased(String address, long nanos) {
+        fire(RELEASED, address, nanos, null);
+    }
+
+    @Override
+    public void connectionCreated(String address, long nanos) {
+        fire(CREATED, address, nanos, null);
+    }
+
+    @Override
+    public void connectionFailed(String address, IOException cause) {
+        fire(FAILED, address, 0, cause);
+    }
+
+    @Override
+    public void acquireTimedOut(String address) {
+        fire(TIMED_OUT, address, 0, null);
+    }
+
+    @Override
+    public void connectionClosed(String address, CloseReason reason) {
+        fire(CLOSED, address, 0, reason);
+    }
+
+    /** One callback; the constants below capture nothing, so firing allocates nothing. */
+    @FunctionalInterface
+    private interface Event {
+        void fire(PoolListener listener, String address, long nanos, Object detail);
+    }
+
+    private static final Event POOL_ADDED = (l, a, n, d) -> l.poolAdded(a);
+    private static final Event POOL_REMOVED = (l, a, n, d) -> l.poolRemoved(a);
+    private static final Event ACQUIRED = (l, a, n, d) -> l.connectionAcquired(a, n);
+    private static final Event RELEASED = (l, a, n, d) -> l.connectionReleased(a, n);
+    private static final Event CREATED = (l, a, n, d) -> l.connectionCreated(a, n);
+    private static final Event FAILED = (l, a, n, d) -> l.connectionFailed(a, (IOException) d);
+    private static final Event TIMED_OUT = (l, a, n, d) -> l.acquireTimedOut(a);
+    private static final Event CLOSED = (l, a, n, d) -> l.connectionClosed(a, (CloseReason) d);
+
+    private void fire(Event event, String address, long nanos, Object detail) {
+        for (PoolListener l : listeners) {
+            try {
+                event.fire(l, address, nanos, detail);
+            } catch (RuntimeException e) {
+                failed(l, e);
+            }
+        }
+    }
+
+    private static void failed(PoolListener listener, RuntimeException e) {
+        log.warn("pool listener {} threw; ignored", listener, e);
+    }
+}
