@@ -102,6 +102,15 @@ public final class RawPeer implements Closeable {
         await().atMost(Duration.ofSeconds(5)).until(() -> sockets.size() >= count);
     }
 
+    /** Reads and discards everything until end of stream: a peer that listens but never answers. */
+    public static void discardUntilEof(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        byte[] chunk = new byte[64 * 1024];
+        while (in.read(chunk) >= 0) {
+            // discarded
+        }
+    }
+
     /** Reads exactly {@code n} bytes from a script's input; end of stream first fails the script. */
     public static byte[] readExactly(InputStream in, int n) throws IOException {
         byte[] data = in.readNBytes(n);
