@@ -303,6 +303,24 @@ class PackageProtocolTest {
     }
 
     @Test
+    void aFrameOver64KiBArrivingInUnevenPiecesIsReassembledInOrder() throws IOException {
+        // The first piece ends 336 bytes short of 64 KiB of payload, so the reader tops up through its
+        // 512-byte buffer and is left holding the next bytes there when its array grows past 64 KiB; those
+        // bytes must come first. (A TLS connection hits this all the time: its reads end at record boundaries.)
+        byte[] payload = pattern(70_000);
+        try (RawPeer peer = RawPeer.start(socket -> {
+                 socket.getOutputStream().write(concat(hex("00011170"), Arrays.copyOf(payload, 65_200)));
+                 Thread.sleep(200); // the rest comes later, as from a slow sender
+                 socket.getOutputStream().write(Arrays.copyOfRange(payload, 65_200, payload.length));
+                 RawPeer.discardUntilEof(socket);
+             });
+             Conn conn = Conn.connect(peer.address())) {
+            assertThat(conn.recvPkgWithTimeout(java.time.Duration.ofSeconds(5), PkgOption.headerSize(4)))
+                    .isEqualTo(payload);
+        }
+    }
+
+    @Test
     void sendRecvPkgUsesTheSameOptionBothWays() throws IOException {
         try (RawPeer peer = RawPeer.start(socket -> {
                  InputStream in = socket.getInputStream();

@@ -141,7 +141,10 @@ public final class Link implements Closeable {
             }
             int want = Math.min(length, dst.length) - got;
             int n;
-            if (want >= buf.length) {
+            if (pos < lim) {
+                // a top-up through the buffer can leave bytes there just before the array grows: they come first
+                n = take(dst, got, want);
+            } else if (want >= buf.length) {
                 n = readSocket(dst, got, want, deadline);
             } else {
                 n = fill(deadline) < 0 ? -1 : take(dst, got, want);
