@@ -230,6 +230,29 @@ class ConnRecvTest {
     }
 
     @Test
+    void recvTillFindsADelimiterLongerThanTheBuffer() throws IOException {
+        byte[] til = new byte[700];
+        Arrays.fill(til, (byte) '=');
+        til[til.length - 1] = '|';
+        byte[] almost = Arrays.copyOf(til, 699); // the delimiter but its last byte: no match
+        byte[] sent = concat(ascii("head"), almost, ascii("x"), til, ascii("tail"));
+        try (RawPeer peer = writing(Arrays.copyOf(sent, 300), Arrays.copyOfRange(sent, 300, sent.length));
+             Conn conn = Conn.connect(peer.address())) {
+            assertThat(conn.recvTill(til)).isEqualTo(concat(ascii("head"), almost, ascii("x"), til));
+            assertThat(conn.recv(4)).isEqualTo(ascii("tail"));
+        }
+    }
+
+    @Test
+    void recvTillFindsADelimiterThatOverlapsItsOwnPrefix() throws IOException {
+        try (RawPeer peer = writing(ascii("aaab"), ascii("ababc"));
+             Conn conn = Conn.connect(peer.address())) {
+            assertThat(conn.recvTill(ascii("ab"))).isEqualTo(ascii("aaab"));
+            assertThat(conn.recvTill(ascii("abc"))).isEqualTo(ascii("ababc"));
+        }
+    }
+
+    @Test
     void recvTillWithoutADelimiterIsRejected() throws IOException {
         try (RawPeer peer = writing(ascii("x"));
              Conn conn = Conn.connect(peer.address())) {
