@@ -161,14 +161,40 @@ class TcpServerTest {
     }
 
     @Test
+    void tcpNoDelayIsOnAtBothEndsForPlainAndTlsConnections() throws Exception {
+        AtomicReference<Boolean> serverSide = new AtomicReference<>();
+        CountDownLatch seen = new CountDownLatch(1);
+        ConnHandler probe = conn -> {
+            serverSide.set(conn.link.isTcpNoDelay());
+            seen.countDown();
+            Servers.untilClientCloses(conn);
+        };
+        try (TcpServer server = new TcpServer("127.0.0.1:0", probe).start();
+             Conn conn = Conn.connect(address(server))) {
+            assertThat(conn.link.isTcpNoDelay()).isTrue();
+            assertThat(seen.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(serverSide.get()).isTrue();
+        }
+        try (TcpServer server = new TcpServer("127.0.0.1:0", probe, io.gtcp.testing.TestTls.server("server.p12"))
+                .start();
+             Conn conn = Conn.connectTls(address(server), io.gtcp.testing.TestTls.client())) {
+            assertThat(conn.link.isTcpNoDelay()).isTrue();
+        }
+    }
+
+    @Test
     void aHandlerThatThrowsClosesOnlyItsOwnConnection() throws IOException {
         try (TcpServer server = new TcpServer("127.0.0.1:0", conn -> {
-                 for (;;) {
-                     byte[] line = conn.recvLine();
-                     if (Arrays.equals(line, ascii("boom"))) {
-                         throw new IllegalStateException("handler failure (expected by the test)");
+                 try {
+                     for (;;) {
+                         byte[] line = conn.recvLine();
+                         if (Arrays.equals(line, ascii("boom"))) {
+                             throw new IllegalStateException("handler failure (expected by the test)");
+                         }
+                         conn.send(ascii("> " + new String(line, java.nio.charset.StandardCharsets.US_ASCII) + "\n"));
                      }
-                     conn.send(ascii("> " + new String(line, java.nio.charset.StandardCharsets.US_ASCII) + "\n"));
+                 } catch (EOFException clientClosed) {
+                     // the client is done
                  }
              }).start();
              Conn healthy = Conn.connect(address(server));

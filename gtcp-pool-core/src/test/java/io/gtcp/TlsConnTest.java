@@ -54,6 +54,18 @@ class TlsConnTest {
     }
 
     @Test
+    void recvOfMinusOneOverTlsReadsAMessageLargerThanTheBuffer() throws IOException {
+        byte[] message = pattern(5000);
+        try (TcpServer server = tlsServer("server.p12", conn -> {
+                 conn.send(message); // one write: one TLS record
+                 Servers.untilClientCloses(conn);
+             });
+             Conn conn = Conn.connectTls("127.0.0.1:" + server.port(), CLIENT)) {
+            assertThat(conn.recv(-1)).isEqualTo(message);
+        }
+    }
+
+    @Test
     void aCertificateTheClientDoesNotTrustIsRejected() throws IOException {
         try (TcpServer server = tlsServer("untrusted.p12", Servers.echo())) {
             assertThatThrownBy(() -> Conn.connectTls("127.0.0.1:" + server.port(), CLIENT).close())

@@ -482,6 +482,11 @@ public final class Link implements Closeable {
         return tls;
     }
 
+    /** Whether Nagle's algorithm is off, as every link sets it: for tests and diagnostics. */
+    public boolean isTcpNoDelay() throws IOException {
+        return channel.getOption(StandardSocketOptions.TCP_NODELAY);
+    }
+
     /** Closes the connection: a TLS link says close_notify first. Idempotent, safe from any thread. */
     @Override
     public void close() {

@@ -41,6 +41,15 @@ public final class Servers {
         };
     }
 
+    /** Blocks a handler until its client closes (or sends a byte), so that the connection outlives the test's use. */
+    public static void untilClientCloses(io.gtcp.Conn conn) throws java.io.IOException {
+        try {
+            conn.recv(1);
+        } catch (EOFException clientClosed) {
+            // the client is done
+        }
+    }
+
     /** The seed document's server: answers every line with {@code "> " + line + "\n"}. */
     public static ConnHandler prefixLines() {
         return conn -> {
