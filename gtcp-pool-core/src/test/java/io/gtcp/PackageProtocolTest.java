@@ -39,12 +39,11 @@ class PackageProtocolTest {
     /** Sends with {@code option} to a capturing peer, closes, and returns every byte the peer received. */
     private static byte[] wireBytesOf(byte[] payload, PkgOption... option) throws IOException {
         try (RawPeer peer = RawPeer.capturing()) {
-            int expected;
             try (Conn conn = Conn.connect(peer.address())) {
                 conn.sendPkg(payload, option);
-                expected = payload.length + (option.length == 0 || option[0] == null ? 2 : option[0].effectiveHeaderSize());
             }
-            peer.awaitCaptured(expected);
+            int headerSize = option.length == 0 || option[0] == null ? 2 : option[0].effectiveHeaderSize();
+            peer.awaitCaptured(headerSize + payload.length);
             return peer.captured();
         }
     }
