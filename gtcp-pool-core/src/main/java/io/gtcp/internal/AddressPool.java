@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * the high slots until the idle TTL closes them, and the pool shrinks back by itself. A FIFO would rotate
  * through every connection and keep them all alive.
  *
- * <p><b>Health.</b> A connection idle for {@link #STALE_CHECK_AFTER_NANOS} or longer is checked before it is
+ * <p><b>Health.</b> A connection idle for the configured check interval (500 ms unless set lower) or longer is checked before it is
  * handed out (peer closed or reset, unsolicited bytes); one used more recently skips the check, as HikariCP
  * skips its own within 500 ms, since the check's mode switches cost a measurable share of a loopback exchange.
  * Whatever leaves the pool's hands unhealthy (a failed operation, unread bytes, expiry, a closed factory) is
@@ -40,9 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class AddressPool {
 
     private static final Logger log = LoggerFactory.getLogger(AddressPool.class);
-
-    /** Idle time from which the borrow-time stale check always runs. */
-    public static final long STALE_CHECK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final String address;
     private final PoolConfig config;
@@ -164,7 +161,7 @@ public final class AddressPool {
             }
             CloseReason expired = expiry(e, now);
             if (expired == null && config.validateOnBorrow()
-                    && now - e.lastReturned >= STALE_CHECK_AFTER_NANOS && e.link.isStale()) {
+                    && now - e.lastReturned >= config.staleCheckAfterNanos() && e.link.isStale()) {
                 expired = CloseReason.STALE;
             }
             if (expired != null) {
@@ -363,10 +360,11 @@ public final class AddressPool {
         long threshold = config.leakDetectionNanos();
         Exception borrowedHere = new Exception("the connection was borrowed here");
         String link = entry.link.toString();
-        entry.leakTask = scheduler.schedule(() -> log.warn(
-                "possible connection leak: {} to {} has been borrowed for more than {} ms without being closed",
-                link, address, TimeUnit.NANOSECONDS.toMillis(threshold), borrowedHere),
-                threshold, TimeUnit.NANOSECONDS);
+        entry.leakTask = scheduler.schedule(() -> {
+            log.warn("possible connection leak: {} to {} has been borrowed for more than {} ms without being closed",
+                    link, address, TimeUnit.NANOSECONDS.toMillis(threshold), borrowedHere);
+            listeners.connectionLeaked(address, threshold, borrowedHere);
+        }, threshold, TimeUnit.NANOSECONDS);
     }
 
     // ------------------------------------------------------------------ stats and shutdown
