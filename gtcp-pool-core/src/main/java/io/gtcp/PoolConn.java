@@ -84,7 +84,7 @@ public class PoolConn extends Conn {
     public void close() {
         PoolEntry e = entry;
         if (e != null && ENTRY.compareAndSet(this, e, null)) {
-            pool.release(e, !broken);
+            pool.release(e, !broken, used);
         }
     }
 

@@ -258,9 +258,10 @@ public final class AddressPool {
 
     /**
      * Takes a connection back: to the idle set if it is healthy and in sync, else closed. Releases the
-     * borrower's permit either way.
+     * borrower's permit either way. {@code used} says whether the borrower did any I/O: only then can bytes
+     * be left in the socket, so only then is it asked (a system call); the buffer is always checked.
      */
-    public void release(PoolEntry entry, boolean healthy) {
+    public void release(PoolEntry entry, boolean healthy, boolean used) {
         long now = System.nanoTime();
         if (entry.leakTask != null) {
             entry.leakTask.cancel(false);
@@ -273,7 +274,7 @@ public final class AddressPool {
         CloseReason reason;
         if (!healthy) {
             reason = CloseReason.BROKEN;
-        } else if (entry.link.hasUnreadBytes()) {
+        } else if (used ? entry.link.hasUnreadBytes() : entry.link.hasBufferedBytes()) {
             reason = CloseReason.OUT_OF_SYNC;
         } else if (shutdown) {
             reason = CloseReason.FACTORY_CLOSED;
