@@ -124,16 +124,21 @@ public final class PoolConnFactory implements Closeable {
         if (closed) {
             return closedPool(address);
         }
-        boolean[] added = new boolean[1];
-        pool = pools.computeIfAbsent(address, a -> {
-            added[0] = true;
-            return new AddressPool(a, config, listeners, housekeeper);
-        });
-        if (added[0]) {
-            listeners.poolAdded(address);
-            if (closed) {
-                pool.shutdown();
+        // under the listener lock, so that a listener added meanwhile reaches this pool too
+        listenerLock.lock();
+        try {
+            pool = pools.get(address);
+            if (pool != null) {
+                return pool;
             }
+            pool = new AddressPool(address, config, listeners, housekeeper);
+            pools.put(address, pool);
+            listeners.poolAdded(address);
+        } finally {
+            listenerLock.unlock();
+        }
+        if (closed) {
+            pool.shutdown();
         }
         return pool;
     }
@@ -171,16 +176,16 @@ public final class PoolConnFactory implements Closeable {
         if (listener == null) {
             throw new IllegalArgumentException("listener must not be null");
         }
+        java.util.List<String> existing;
         listenerLock.lock();
         try {
             listeners = listeners.with(listener);
             pools.values().forEach(p -> p.listeners(listeners));
+            existing = java.util.List.copyOf(pools.keySet());
         } finally {
             listenerLock.unlock();
         }
-        for (String address : pools.keySet()) {
-            listener.poolAdded(address);
-        }
+        existing.forEach(listener::poolAdded);
     }
 
     /** Removes a listener added before. */
