@@ -6,6 +6,7 @@ import io.gtcp.PoolStats;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -361,11 +362,15 @@ public final class AddressPool {
         long threshold = config.leakDetectionNanos();
         Exception borrowedHere = new Exception("the connection was borrowed here");
         String link = entry.link.toString();
-        entry.leakTask = scheduler.schedule(() -> {
-            log.warn("possible connection leak: {} to {} has been borrowed for more than {} ms without being closed",
-                    link, address, TimeUnit.NANOSECONDS.toMillis(threshold), borrowedHere);
-            listeners.connectionLeaked(address, threshold, borrowedHere);
-        }, threshold, TimeUnit.NANOSECONDS);
+        try {
+            entry.leakTask = scheduler.schedule(() -> {
+                log.warn("possible connection leak: {} to {} has been borrowed for more than {} ms without being "
+                        + "closed", link, address, TimeUnit.NANOSECONDS.toMillis(threshold), borrowedHere);
+                listeners.connectionLeaked(address, threshold, borrowedHere);
+            }, threshold, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException factoryClosing) {
+            entry.leakTask = null; // the factory is closing: the connection is closed when it comes back
+        }
     }
 
     // ------------------------------------------------------------------ stats and shutdown
