@@ -89,6 +89,7 @@ public final class AddressPool {
             Listeners l = listeners;
             long now = l == Listeners.NONE && config.leakDetectionNanos() == 0 ? start : System.nanoTime();
             entry.borrowedAt = now;
+            entry.borrowId++;
             if (config.leakDetectionNanos() > 0) {
                 watchForLeak(entry);
             }
@@ -262,7 +263,10 @@ public final class AddressPool {
      * borrower's permit either way. {@code used} says whether the borrower did any I/O: only then can bytes
      * be left in the socket, so only then is it asked (a system call); the buffer is always checked.
      */
-    public void release(PoolEntry entry, boolean healthy, boolean used) {
+    public void release(PoolEntry entry, int borrowId, boolean healthy, boolean used) {
+        if (entry.borrowId != borrowId || !entry.compareAndSet(PoolEntry.IN_USE, PoolEntry.RETURNING)) {
+            return; // a second close of the same borrow, racing the first: the first one returns it
+        }
         long now = System.nanoTime();
         if (entry.leakTask != null) {
             entry.leakTask.cancel(false);
