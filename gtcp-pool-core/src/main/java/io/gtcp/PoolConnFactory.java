@@ -26,8 +26,9 @@ import javax.net.ssl.SSLContext;
  *
  * <p>{@link #get()} borrows from the pool of the configured address, {@link #get(String)} from the pool of any
  * address (one pool per exact address string, created on first use). Closing the {@link PoolConn} gives it back.
- * One daemon housekeeping thread per factory closes expired idle connections (within about a second) and keeps
- * {@code minIdle} connections ready. {@link #close()} closes the idle connections at once and the borrowed ones
+ * One daemon housekeeping thread per factory closes expired idle connections (within about a second), keeps
+ * {@code minIdle} connections ready, and forgets the pool of an address (other than the configured one) that
+ * has stayed empty for a whole idle TTL. {@link #close()} closes the idle connections at once and the borrowed ones
  * as they come back; afterwards {@code get} fails with "pool closed".
  *
  * <pre>{@code
@@ -112,6 +113,10 @@ public final class PoolConnFactory implements Closeable {
 
     private PoolConn borrow(AddressPool pool, long connectTimeoutNanos) throws IOException {
         PoolEntry entry = pool.borrow(connectTimeoutNanos);
+        while (entry == null) { // that address's pool retired as we came: take its successor
+            pool = pool(pool.address());
+            entry = pool.borrow(connectTimeoutNanos);
+        }
         return new PoolConn(pool, entry, connectTimeoutNanos);
     }
 
@@ -224,11 +229,25 @@ public final class PoolConnFactory implements Closeable {
         for (AddressPool pool : pools.values()) {
             try {
                 pool.housekeep();
+                if (pool != defaultPool && pool.retireIfUnused()) {
+                    forget(pool);
+                }
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(PoolConnFactory.class)
                         .warn("housekeeping of {} failed", pool.address(), e);
             }
         }
+    }
+
+    /** Drops a retired pool, so that addresses used once and never again do not pile up. */
+    private void forget(AddressPool pool) {
+        listenerLock.lock();
+        try {
+            pools.remove(pool.address(), pool);
+        } finally {
+            listenerLock.unlock();
+        }
+        listeners.poolRemoved(pool.address());
     }
 
     /** Closes idle connections now and borrowed ones as they come back; stops the housekeeping thread. */

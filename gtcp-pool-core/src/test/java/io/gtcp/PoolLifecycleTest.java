@@ -80,6 +80,41 @@ class PoolLifecycleTest {
     }
 
     @Test
+    void thePoolOfAnAddressLeftEmptyForATtlIsForgottenAndComesBackOnUse() throws Exception {
+        PoolTestServer server = using(PoolTestServer.echo());
+        RecordingListener events = new RecordingListener();
+        PoolConnFactory pool = using(PoolConnFactory.builder().ttl(Duration.ofMillis(100)).listener(events).build());
+
+        try (PoolConn conn = pool.get(server.address())) {
+            assertThat(text(conn.sendRecvPkg(bytes("once")))).isEqualTo("> once");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.addresses().isEmpty());
+        assertThat(events.closed).containsExactly(CloseReason.IDLE_EXPIRED);
+        assertThat(events.removed).containsExactly(server.address());
+
+        try (PoolConn conn = pool.get(server.address())) {
+            assertThat(text(conn.sendRecvPkg(bytes("again")))).isEqualTo("> again");
+        }
+        assertThat(events.added).containsExactly(server.address(), server.address());
+        assertThat(pool.addresses()).containsExactly(server.address());
+    }
+
+    @Test
+    void theConfiguredAddressKeepsItsPoolWhenEmpty() throws Exception {
+        PoolTestServer server = using(PoolTestServer.echo());
+        PoolConnFactory pool = using(PoolConnFactory.builder().address(server.address())
+                .ttl(Duration.ofMillis(50)).build());
+        try (PoolConn conn = pool.get()) {
+            conn.sendRecvPkg(bytes("x"));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.stats().closed() == 1);
+        assertThat(server.ended.poll(10, SECONDS)).isNotNull();
+        // several TTLs of emptiness pass: the pool is still there throughout
+        await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(10))
+                .until(() -> pool.addresses().contains(server.address()));
+    }
+
+    @Test
     void minIdleKeepsConnectionsReady() throws IOException {
         PoolTestServer server = using(PoolTestServer.echo());
         PoolConnFactory pool = using(PoolConnFactory.builder().address(server.address()).minIdle(3).build());

@@ -53,6 +53,11 @@ public final class AddressPool {
     private final LongAdder acquireTimeouts = new LongAdder();
     private volatile Listeners listeners;
     private volatile boolean shutdown;
+    /** Since when the housekeeper has seen this pool empty; 0 while it is in use. Housekeeper only. */
+    private long emptySince;
+
+    /** The value of {@code total} once the pool is retired: far below zero, so no reservation can succeed. */
+    private static final int RETIRED = Integer.MIN_VALUE / 2;
 
     public AddressPool(String address, PoolConfig config, Listeners listeners, ScheduledExecutorService scheduler) {
         this.address = address;
@@ -77,7 +82,10 @@ public final class AddressPool {
 
     // ------------------------------------------------------------------ borrow
 
-    /** Takes an idle connection or dials one; waits up to the acquire timeout when the pool is exhausted. */
+    /**
+     * Takes an idle connection or dials one; waits up to the acquire timeout when the pool is exhausted.
+     * Returns null when the pool was retired meanwhile: the caller then asks its factory for the current pool.
+     */
     public PoolEntry borrow(long connectTimeoutNanos) throws IOException {
         long start = System.nanoTime();
         if (shutdown) {
@@ -86,6 +94,10 @@ public final class AddressPool {
         acquirePermit(start);
         try {
             PoolEntry entry = takeOrCreate(start, connectTimeoutNanos);
+            if (entry == null) {
+                permits.release();
+                return null;
+            }
             Listeners l = listeners;
             long now = l == Listeners.NONE && config.leakDetectionNanos() == 0 ? start : System.nanoTime();
             entry.borrowedAt = now;
@@ -144,6 +156,9 @@ public final class AddressPool {
             if (shutdown) {
                 throw poolClosed();
             }
+            if (total.get() < 0) {
+                return null; // retired: empty for good
+            }
             // Holding a permit while the pool is full means some entry is between owners (being returned,
             // checked or closed): it is ours in a moment.
             if (spins > 64) {
@@ -188,7 +203,7 @@ public final class AddressPool {
     private boolean reserve() {
         for (;;) {
             int t = total.get();
-            if (t >= config.maxSize()) {
+            if (t >= config.maxSize() || t < 0) {
                 return false;
             }
             if (total.compareAndSet(t, t + 1)) {
@@ -393,9 +408,30 @@ public final class AddressPool {
         return idle;
     }
 
+    /**
+     * Retires the pool if it has been empty, with nobody waiting, for a whole idle TTL: then it holds nothing
+     * and its address may never be used again, so the factory forgets it. Housekeeper only.
+     */
+    public boolean retireIfUnused() {
+        long ttl = config.ttlNanos();
+        if (ttl <= 0 || shutdown) {
+            return false;
+        }
+        if (total.get() != 0 || permits.hasQueuedThreads()) {
+            emptySince = 0;
+            return false;
+        }
+        long now = System.nanoTime();
+        if (emptySince == 0) {
+            emptySince = now;
+            return false;
+        }
+        return now - emptySince >= ttl && total.compareAndSet(0, RETIRED);
+    }
+
     public PoolStats stats() {
         int idle = idleCount();
-        int all = total.get();
+        int all = Math.max(0, total.get());
         return new PoolStats(idle, Math.max(0, all - idle), permits.getQueueLength(), Math.max(all, idle),
                 created.sum(), closed.sum(), acquireTimeouts.sum());
     }
