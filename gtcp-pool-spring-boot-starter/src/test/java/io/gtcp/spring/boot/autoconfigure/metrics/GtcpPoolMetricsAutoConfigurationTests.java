@@ -119,9 +119,9 @@ class GtcpPoolMetricsAutoConfigurationTests {
             .run((context) -> {
                 MeterRegistry registry = context.getBean(MeterRegistry.class);
                 PoolConnFactory factory = context.getBean(PoolConnFactory.class);
-                try (PoolConn held = factory.get()) {
-                    assertThatExceptionOfType(AcquireTimeoutException.class).isThrownBy(factory::get);
-                }
+                PoolConn held = factory.get();
+                assertThatExceptionOfType(AcquireTimeoutException.class).isThrownBy(factory::get);
+                held.close();
                 assertThat(search(registry, GtcpPoolMetrics.TIMEOUT).counter().count()).isEqualTo(1);
             });
     }
@@ -167,12 +167,14 @@ class GtcpPoolMetricsAutoConfigurationTests {
             this.contextRunner.withUserConfiguration(UserFactoryConfiguration.class).run((context) -> {
                 MeterRegistry registry = context.getBean(MeterRegistry.class);
                 PoolConnFactory factory = context.getBean(PoolConnFactory.class);
-                try (PoolConn one = factory.get(this.server.address()); PoolConn two = factory.get(other.address())) {
-                    assertThat(registry.get(GtcpPoolMetrics.ACTIVE).tag("pool", "mine")
-                        .tag("address", this.server.address()).gauge().value()).isEqualTo(1);
-                    assertThat(registry.get(GtcpPoolMetrics.ACTIVE).tag("pool", "mine")
-                        .tag("address", other.address()).gauge().value()).isEqualTo(1);
-                }
+                PoolConn one = factory.get(this.server.address());
+                PoolConn two = factory.get(other.address());
+                assertThat(registry.get(GtcpPoolMetrics.ACTIVE).tag("pool", "mine")
+                    .tag("address", this.server.address()).gauge().value()).isEqualTo(1);
+                assertThat(registry.get(GtcpPoolMetrics.ACTIVE).tag("pool", "mine")
+                    .tag("address", other.address()).gauge().value()).isEqualTo(1);
+                one.close();
+                two.close();
                 assertThat(registry.get(GtcpPoolMetrics.IDLE).tag("pool", "mine").gauges()).hasSize(2)
                     .allMatch((gauge) -> gauge.value() == 1);
             });
