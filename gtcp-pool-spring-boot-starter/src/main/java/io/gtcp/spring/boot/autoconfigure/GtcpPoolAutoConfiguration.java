@@ -47,12 +47,11 @@ public final class GtcpPoolAutoConfiguration {
     }
 
     /** The one place where properties become builder settings. */
-    static PoolConnFactory.Builder builder(GtcpPoolProperties properties, ObjectProvider<SslBundles> sslBundles) {
+    private static PoolConnFactory.Builder builder(GtcpPoolProperties properties, ObjectProvider<SslBundles> sslBundles) {
         PoolConnFactory.Builder builder = PoolConnFactory.builder();
         PropertyMapper map = PropertyMapper.get();
         map.from(properties::getName).to(checked("gtcp.pool.name", "it must not be blank", builder::name));
-        map.from(properties::getAddress).to(checked("gtcp.pool.address",
-                ADDRESS_FORM, builder::address));
+        map.from(properties::getAddress).to(checked("gtcp.pool.address", ADDRESS_FORM, builder::address));
         map.from(properties::getTtl).to(checked("gtcp.pool.ttl",
                 "it must not be negative (0 keeps idle connections forever)", builder::ttl));
         map.from(properties::getMaxLifetime).to(checked("gtcp.pool.max-lifetime", NOT_NEGATIVE, builder::maxLifetime));

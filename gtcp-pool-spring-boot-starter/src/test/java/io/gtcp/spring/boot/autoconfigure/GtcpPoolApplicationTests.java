@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,35 @@ class GtcpPoolApplicationTests {
             .contains("Value: \"-1\"")
             .contains("from property source \"commandLineArgs\"")
             .contains("Change gtcp.pool.max-size in the application's configuration: it must be at least 1.");
+    }
+
+    @Test
+    void readmeExampleConfigurationBinds() throws IOException {
+        try (EchoServer server = EchoServer.plain();
+                ConfigurableApplicationContext context = application().run(
+                        "--spring.config.location=classpath:readme-example.yml",
+                        "--gtcp.pool.address=" + server.address())) {
+            GtcpPoolProperties properties = context.getBean(GtcpPoolProperties.class);
+            assertThat(properties.getName()).isEqualTo("orders");
+            assertThat(properties.getMaxSize()).isEqualTo(32);
+            assertThat(properties.getAcquireTimeout()).isEqualTo(Duration.ofMillis(250));
+            assertThat(properties.getRetry().getCount()).isEqualTo(2);
+            assertThat(properties.getLeakDetectionThreshold()).isEqualTo(Duration.ofSeconds(30));
+            PoolConnFactory factory = context.getBean(PoolConnFactory.class);
+            try (PoolConn conn = factory.get()) {
+                byte[] ping = "ping".getBytes(StandardCharsets.UTF_8);
+                assertThat(conn.sendRecvPkg(ping)).isEqualTo(ping);
+            }
+        }
+    }
+
+    @Test
+    void invalidValueInAYamlFileIsReportedWithItsLine(CapturedOutput output) {
+        assertThatException()
+            .isThrownBy(() -> application().run("--spring.config.location=classpath:invalid-pool.yml"));
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("Property: gtcp.pool.max-size")
+            .contains("Origin: class path resource [invalid-pool.yml] - 4:15");
     }
 
     private static SpringApplication application() {
