@@ -65,6 +65,9 @@ public final class GtcpPoolAutoConfiguration {
         map.from(properties::getWriteTimeout).to(checked("gtcp.pool.write-timeout", NOT_NEGATIVE,
                 builder::writeTimeout));
         map.from(properties::isValidateOnBorrow).to(builder::validateOnBorrow);
+        map.from(properties::getCheckIdleAfter).to(checked("gtcp.pool.check-idle-after",
+                "it must be between 0 and " + PoolConnFactory.MAX_CHECK_IDLE_AFTER.toMillis() + "ms",
+                builder::checkIdleAfter));
         map.from(properties::getLeakDetectionThreshold).to(checked("gtcp.pool.leak-detection-threshold",
                 "it must not be negative (0 turns leak detection off)", builder::leakDetectionThreshold));
         map.from(properties::getRetry).as(GtcpPoolAutoConfiguration::retry).to(builder::retry);

@@ -24,6 +24,7 @@ class ConfigurationMetadataTests {
                     "gtcp.pool.max-lifetime", "gtcp.pool.max-size", "gtcp.pool.min-idle", "gtcp.pool.acquire-timeout",
                     "gtcp.pool.connect-timeout", "gtcp.pool.read-timeout", "gtcp.pool.write-timeout",
                     "gtcp.pool.retry.count", "gtcp.pool.retry.interval", "gtcp.pool.validate-on-borrow",
+                    "gtcp.pool.check-idle-after",
                     "gtcp.pool.leak-detection-threshold", "gtcp.pool.ssl.bundle");
         assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
             .as("description of %s", property.get("name"))

@@ -22,7 +22,8 @@ import java.util.function.ToIntFunction;
 /**
  * The Micrometer meters of one {@link PoolConnFactory}, kept up to date by the factory's own events: a
  * {@link PoolListener}, so nothing polls. Each address's pool gets its meters, tagged {@code pool} (the factory's
- * name) and {@code address}, when it appears, and loses them all when it goes away.
+ * name) and {@code address}, when it appears, and loses them all when it goes away (the factory closes, or
+ * forgets an address whose pool stayed empty for a whole idle TTL).
  *
  * <p>The gauges read {@link PoolConnFactory#stats(String)} when the registry asks, so they are exact at scrape
  * time; the timers and counters are fed on the borrow/return path, where the work is a map look-up and a record.
@@ -49,6 +50,8 @@ public final class GtcpPoolMetrics implements PoolListener {
     public static final String CREATION = "gtcp.pool.connections.creation";
     /** Borrowers that gave up after the acquire timeout. */
     public static final String TIMEOUT = "gtcp.pool.connections.timeout";
+    /** Connections held longer than the leak detection threshold. */
+    public static final String LEAKED = "gtcp.pool.connections.leaked";
     /** Connections physically closed, tagged with the {@code reason}. */
     public static final String CLOSED = "gtcp.pool.connections.closed";
 
@@ -111,6 +114,14 @@ public final class GtcpPoolMetrics implements PoolListener {
     }
 
     @Override
+    public void connectionLeaked(String address, long heldNanos, Throwable borrowedAt) {
+        AddressMeters meters = meters(address);
+        if (meters != null) {
+            meters.leaked.increment();
+        }
+    }
+
+    @Override
     public void connectionClosed(String address, CloseReason reason) {
         AddressMeters meters = meters(address);
         if (meters != null) {
@@ -150,6 +161,8 @@ public final class GtcpPoolMetrics implements PoolListener {
 
         final Counter timeout;
 
+        final Counter leaked;
+
         final Counter[] closed = new Counter[REASONS.length];
 
         AddressMeters(String address) {
@@ -169,6 +182,10 @@ public final class GtcpPoolMetrics implements PoolListener {
             this.creation = add(timer(CREATION, "Time taken to dial a new connection", tags));
             this.timeout = add(Counter.builder(TIMEOUT)
                 .description("Borrowers that gave up after the acquire timeout")
+                .tags(tags)
+                .register(GtcpPoolMetrics.this.registry));
+            this.leaked = add(Counter.builder(LEAKED)
+                .description("Connections held longer than the leak detection threshold")
                 .tags(tags)
                 .register(GtcpPoolMetrics.this.registry));
             for (CloseReason reason : REASONS) {

@@ -162,6 +162,37 @@ class GtcpPoolMetricsAutoConfigurationTests {
     }
 
     @Test
+    void aLeakIsCounted() {
+        this.contextRunner
+            .withPropertyValues("gtcp.pool.address=" + this.server.address(),
+                    "gtcp.pool.leak-detection-threshold=100ms")
+            .run((context) -> {
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                PoolConn held = context.getBean(PoolConnFactory.class).get();
+                await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(search(registry, GtcpPoolMetrics.LEAKED).counter().count())
+                        .isEqualTo(1));
+                held.close();
+            });
+    }
+
+    @Test
+    void metersFollowAnAddressForgottenAfterItsIdleTtlAndUsedAgain() {
+        this.contextRunner.withPropertyValues("gtcp.pool.ttl=200ms").run((context) -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            PoolConnFactory factory = context.getBean(PoolConnFactory.class);
+            factory.get(this.server.address()).close();
+            assertThat(gauge(registry, GtcpPoolMetrics.IDLE)).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(registry.find(GtcpPoolMetrics.IDLE).gauges()).isEmpty());
+            assertThat(factory.addresses()).doesNotContain(this.server.address());
+            factory.get(this.server.address()).close();
+            assertThat(gauge(registry, GtcpPoolMetrics.IDLE)).isEqualTo(1);
+            assertThat(timerCount(registry, GtcpPoolMetrics.ACQUIRE)).as("a new pool, new meters").isEqualTo(1);
+        });
+    }
+
+    @Test
     void everyAddressOfAUserDefinedFactoryIsMeasured() {
         try (EchoServer other = EchoServer.plain()) {
             this.contextRunner.withUserConfiguration(UserFactoryConfiguration.class).run((context) -> {
