@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToIntFunction;
 
 /**
@@ -63,6 +64,12 @@ public final class GtcpPoolMetrics implements PoolListener {
 
     private final ConcurrentHashMap<String, AddressMeters> addresses = new ConcurrentHashMap<>();
 
+    /**
+     * Serialises registering and removing an address's meters: otherwise a pool retired while its address is used
+     * again could leave the new pool recording into meters just removed from the registry.
+     */
+    private final ReentrantLock registration = new ReentrantLock();
+
     public GtcpPoolMetrics(PoolConnFactory factory, MeterRegistry registry) {
         this.factory = factory;
         this.registry = registry;
@@ -75,9 +82,15 @@ public final class GtcpPoolMetrics implements PoolListener {
 
     @Override
     public void poolRemoved(String address) {
-        AddressMeters removed = this.addresses.remove(address);
-        if (removed != null) {
-            removed.all.forEach(this.registry::remove);
+        this.registration.lock();
+        try {
+            AddressMeters removed = this.addresses.remove(address);
+            if (removed != null) {
+                removed.all.forEach(this.registry::remove);
+            }
+        }
+        finally {
+            this.registration.unlock();
         }
     }
 
@@ -130,18 +143,25 @@ public final class GtcpPoolMetrics implements PoolListener {
     }
 
     /**
-     * The meters of a live pool, registered on first sight; null for a pool that has gone away, so that a
-     * connection returned after its factory closed does not bring the meters back.
+     * The meters of a live pool, registered on first sight (which also heals the race of a retired pool's
+     * {@code poolRemoved} arriving after its successor's {@code poolAdded}); null for a pool that has gone away, so
+     * that a connection returned after its factory closed does not bring the meters back.
      */
     private AddressMeters meters(String address) {
         AddressMeters meters = this.addresses.get(address);
         if (meters != null) {
             return meters;
         }
-        if (this.factory.isClosed() || !this.factory.addresses().contains(address)) {
-            return null;
+        this.registration.lock();
+        try {
+            if (this.factory.isClosed() || !this.factory.addresses().contains(address)) {
+                return null;
+            }
+            return this.addresses.computeIfAbsent(address, AddressMeters::new);
         }
-        return this.addresses.computeIfAbsent(address, AddressMeters::new);
+        finally {
+            this.registration.unlock();
+        }
     }
 
     @Override
