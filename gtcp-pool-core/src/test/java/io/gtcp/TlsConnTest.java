@@ -7,6 +7,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -93,6 +94,31 @@ class TlsConnTest {
              Conn conn = Conn.connectTls("127.0.0.1:" + server.port(), CLIENT)) {
             assertThatThrownBy(() -> conn.recvWithTimeout(1, Duration.ofMillis(200)))
                     .isInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    @Test
+    void closingATlsServerDoesNotHangOnAHandlerBlockedInAWrite() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        TcpServer server = tlsServer("server.p12", conn -> {
+            writing.countDown();
+            // the client never reads: this write blocks, holding the SSL engine's record lock that a
+            // close_notify needs too
+            conn.send(new byte[32 * 1024 * 1024]);
+        });
+        try (Conn conn = Conn.connectTls("127.0.0.1:" + server.port(), CLIENT)) {
+            assertThat(writing.await(5, TimeUnit.SECONDS)).isTrue();
+            CountDownLatch closed = new CountDownLatch(1);
+            Thread closer = new Thread(() -> {
+                server.close();
+                closed.countDown();
+            }, "tls-server-closer");
+            closer.setDaemon(true);
+            closer.start();
+            assertThat(closed.await(10, TimeUnit.SECONDS)).as("close() returned").isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);
+        } finally {
+            server.close();
         }
     }
 
