@@ -244,6 +244,29 @@ class TcpServerTest {
     }
 
     @Test
+    void closeReturnsWhileAHandlerIsBlockedWritingToAClientThatDoesNotRead() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        TcpServer server = new TcpServer("127.0.0.1:0", conn -> {
+            writing.countDown();
+            conn.send(new byte[32 * 1024 * 1024]); // blocks: the client never reads
+        }).start();
+        try (Conn conn = Conn.connect(address(server))) {
+            assertThat(writing.await(5, TimeUnit.SECONDS)).isTrue();
+            CountDownLatch closed = new CountDownLatch(1);
+            Thread closer = new Thread(() -> {
+                server.close();
+                closed.countDown();
+            }, "server-closer");
+            closer.setDaemon(true);
+            closer.start();
+            assertThat(closed.await(10, TimeUnit.SECONDS)).as("close() returned").isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void aCapBelowOneIsRejected() {
         try (TcpServer server = new TcpServer("127.0.0.1:0", Servers.echo())) {
             assertThatThrownBy(() -> server.maxConnections(0)).isInstanceOf(IllegalArgumentException.class);
