@@ -93,6 +93,8 @@ class PackageProtocolTest {
         assertThat(wireBytesOf(payload)).isEqualTo(concat(hex("012c"), payload));
         assertThat(wireBytesOf(payload, PkgOption.headerSize(3))).isEqualTo(concat(hex("00012c"), payload));
         assertThat(wireBytesOf(payload, PkgOption.headerSize(4))).isEqualTo(concat(hex("0000012c"), payload));
+        assertThatThrownBy(() -> wireBytesOf(payload, PkgOption.headerSize(1)))
+                .as("300 > 255").isInstanceOf(IllegalArgumentException.class);
         byte[] big = pattern(0x01_02_03);
         assertThat(Arrays.copyOf(wireBytesOf(big, PkgOption.headerSize(4)), 4)).isEqualTo(hex("00010203"));
     }
