@@ -261,6 +261,12 @@ class TcpServerTest {
             closer.start();
             assertThat(closed.await(10, TimeUnit.SECONDS)).as("close() returned").isTrue();
             await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);
+            // the client, which never read, finds what was sent before the close, then the end of stream
+            assertThatThrownBy(() -> {
+                for (int i = 0; i < 100_000; i++) {
+                    conn.recv(-1);
+                }
+            }).isInstanceOf(EOFException.class);
         } finally {
             server.close();
         }
