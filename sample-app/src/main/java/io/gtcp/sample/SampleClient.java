@@ -34,7 +34,8 @@ public final class SampleClient implements SmartLifecycle {
     /** gtime.Datetime()'s layout. */
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    /** How long stop() lets an exchange finish before interrupting it (which closes its connection). */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
     private final PoolConnFactory pool;
     private final Duration interval;
@@ -61,12 +62,18 @@ public final class SampleClient implements SmartLifecycle {
     public void stop() {
         stopRequested.countDown();
         Thread thread = worker;
-        if (thread != null && thread != Thread.currentThread()) {
-            try {
-                thread.join(STOP_WAIT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (thread == null || thread == Thread.currentThread()) {
+            return;
+        }
+        try {
+            thread.join(STOP_GRACE.toMillis());
+            if (thread.isAlive()) {
+                // a server that never answers: the interrupt closes the blocked socket channel
+                thread.interrupt();
+                thread.join(STOP_GRACE.toMillis());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -100,7 +107,11 @@ public final class SampleClient implements SmartLifecycle {
         try {
             long done = 0;
             do {
-                System.out.println(exchange());
+                String line = exchange();
+                if (Thread.currentThread().isInterrupted()) {
+                    return; // stop() cut the exchange short: its error is ours, not the server's
+                }
+                System.out.println(line);
                 done++;
             } while ((count == 0 || done < count) && !stopRequested.await(interval.toNanos(), TimeUnit.NANOSECONDS));
         } catch (InterruptedException e) {

@@ -27,11 +27,14 @@ public final class SampleServer implements SmartLifecycle {
 
     private final int example;
     private final int port;
+    private final boolean announce;
     private volatile TcpServer server;
 
     SampleServer(SampleProperties properties) {
         this.example = properties.getExample();
         this.port = properties.getPort();
+        // alone, the server prints nothing else, and its clients elsewhere need the port
+        this.announce = !properties.getRole().runsClient();
     }
 
     @Override
@@ -40,6 +43,9 @@ public final class SampleServer implements SmartLifecycle {
         TcpServer started = new TcpServer("127.0.0.1:" + port, handler);
         try {
             server = started.start();
+            if (announce) {
+                System.out.println("example " + example + " listening on 127.0.0.1:" + started.port());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("the sample server cannot start: " + e.getMessage(), e);
         }

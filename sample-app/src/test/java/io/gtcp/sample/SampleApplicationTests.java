@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gtcp.Conn;
+import io.gtcp.ConnHandler;
 import io.gtcp.TcpServer;
 
+import java.io.EOFException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -82,16 +86,17 @@ class SampleApplicationTests {
 
     @Test
     void serverRoleServesOtherProcessesAndRunsNoClient(CapturedOutput output) throws Exception {
+        int port;
         try (ConfigurableApplicationContext context = start("--gtcp.sample.role=server", "--gtcp.sample.port=0",
                 "--gtcp.sample.example=1")) {
             assertThat(context.getBeanProvider(SampleClient.class).getIfAvailable()).isNull();
-            int port = context.getBean(SampleServer.class).port();
+            port = context.getBean(SampleServer.class).port();
             try (Conn conn = Conn.connect("127.0.0.1:" + port)) {
                 assertThat(conn.sendRecv("hello".getBytes(), -1)).asString().isEqualTo("> hello");
                 assertThat(conn.sendRecv("again".getBytes(), -1)).asString().isEqualTo("> again");
             }
         }
-        assertThat(output.getOut()).isEmpty();
+        assertThat(output.getOut().lines()).containsExactly("example 1 listening on 127.0.0.1:" + port);
     }
 
     @Test
@@ -104,6 +109,31 @@ class SampleApplicationTests {
                 "--gtcp.pool.address=127.0.0.1:" + closedPort, "--gtcp.pool.connect-timeout=5s");
 
         assertThat(run.lines()).singleElement().asString().isNotBlank().doesNotStartWith(">");
+    }
+
+    @Test
+    void closingTheContextStopsAClientWaitingForASilentServer(CapturedOutput output) throws Exception {
+        CountDownLatch received = new CountDownLatch(1);
+        ConnHandler silent = conn -> {
+            conn.recv(-1);
+            received.countDown();
+            try {
+                conn.recv(-1); // never replies
+            } catch (EOFException clientClosed) {
+                // the interrupted client closed its connection
+            }
+        };
+        try (TcpServer server = new TcpServer("127.0.0.1:0", silent).start()) {
+            SampleClient client;
+            try (ConfigurableApplicationContext context = start("--gtcp.sample.role=client",
+                    "--gtcp.pool.address=127.0.0.1:" + server.port())) {
+                client = context.getBean(SampleClient.class);
+                assertThat(received.await(30, TimeUnit.SECONDS)).as("the client sent its first message").isTrue();
+            }
+            assertThat(client.isRunning()).isFalse();
+            assertThat(client.awaitCompletion(Duration.ZERO)).isTrue();
+        }
+        assertThat(output.getOut()).as("an exchange cut short by the shutdown prints nothing").isEmpty();
     }
 
     @Test
