@@ -47,12 +47,11 @@ public final class GtcpPoolAutoConfiguration {
     }
 
     /** The one place where properties become builder settings. */
-    static PoolConnFactory.Builder builder(GtcpPoolProperties properties, ObjectProvider<SslBundles> sslBundles) {
+    private static PoolConnFactory.Builder builder(GtcpPoolProperties properties, ObjectProvider<SslBundles> sslBundles) {
         PoolConnFactory.Builder builder = PoolConnFactory.builder();
         PropertyMapper map = PropertyMapper.get();
         map.from(properties::getName).to(checked("gtcp.pool.name", "it must not be blank", builder::name));
-        map.from(properties::getAddress).to(checked("gtcp.pool.address",
-                ADDRESS_FORM, builder::address));
+        map.from(properties::getAddress).to(checked("gtcp.pool.address", ADDRESS_FORM, builder::address));
         map.from(properties::getTtl).to(checked("gtcp.pool.ttl",
                 "it must not be negative (0 keeps idle connections forever)", builder::ttl));
         map.from(properties::getMaxLifetime).to(checked("gtcp.pool.max-lifetime", NOT_NEGATIVE, builder::maxLifetime));
@@ -66,6 +65,9 @@ public final class GtcpPoolAutoConfiguration {
         map.from(properties::getWriteTimeout).to(checked("gtcp.pool.write-timeout", NOT_NEGATIVE,
                 builder::writeTimeout));
         map.from(properties::isValidateOnBorrow).to(builder::validateOnBorrow);
+        map.from(properties::getCheckIdleAfter).to(checked("gtcp.pool.check-idle-after",
+                "it must be between 0 and " + PoolConnFactory.MAX_CHECK_IDLE_AFTER.toMillis() + "ms",
+                builder::checkIdleAfter));
         map.from(properties::getLeakDetectionThreshold).to(checked("gtcp.pool.leak-detection-threshold",
                 "it must not be negative (0 turns leak detection off)", builder::leakDetectionThreshold));
         map.from(properties::getRetry).as(GtcpPoolAutoConfiguration::retry).to(builder::retry);

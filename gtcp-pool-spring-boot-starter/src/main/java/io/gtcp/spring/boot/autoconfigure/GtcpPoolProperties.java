@@ -70,6 +70,12 @@ public class GtcpPoolProperties {
     private boolean validateOnBorrow = true;
 
     /**
+     * With validate-on-borrow, how long a connection must have been idle to be checked before reuse; more recently
+     * used ones skip the check. At most 500ms; 0 checks every borrow.
+     */
+    private Duration checkIdleAfter = Duration.ofMillis(500);
+
+    /**
      * How long a connection may be held before a warning with the borrower's stack trace is logged; 0 turns leak
      * detection off.
      */
@@ -165,6 +171,14 @@ public class GtcpPoolProperties {
 
     public void setValidateOnBorrow(boolean validateOnBorrow) {
         this.validateOnBorrow = validateOnBorrow;
+    }
+
+    public Duration getCheckIdleAfter() {
+        return this.checkIdleAfter;
+    }
+
+    public void setCheckIdleAfter(Duration checkIdleAfter) {
+        this.checkIdleAfter = checkIdleAfter;
     }
 
     public Duration getLeakDetectionThreshold() {

@@ -1,10 +1,13 @@
 package io.gtcp.spring.boot.autoconfigure;
 
+import io.gtcp.Conn;
 import io.gtcp.PoolConn;
 import io.gtcp.PoolConnFactory;
 import io.gtcp.Retry;
 import io.gtcp.TcpServer;
 
+import java.io.EOFException;
+import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -84,6 +87,7 @@ class GtcpPoolAutoConfigurationTests {
         assertThat(properties.getReadTimeout()).isZero();
         assertThat(properties.getWriteTimeout()).isZero();
         assertThat(properties.isValidateOnBorrow()).isTrue();
+        assertThat(properties.getCheckIdleAfter()).isEqualTo(PoolConnFactory.MAX_CHECK_IDLE_AFTER);
         assertThat(properties.getLeakDetectionThreshold()).isZero();
         assertThat(properties.getRetry().getCount()).isEqualTo(Retry.NONE.count());
         assertThat(properties.getRetry().getInterval()).isEqualTo(Retry.DEFAULT_INTERVAL);
@@ -97,7 +101,8 @@ class GtcpPoolAutoConfigurationTests {
                     "gtcp.pool.ttl=90s", "gtcp.pool.max-lifetime=30m", "gtcp.pool.max-size=8", "gtcp.pool.min-idle=2",
                     "gtcp.pool.acquire-timeout=250ms", "gtcp.pool.connect-timeout=2s", "gtcp.pool.read-timeout=1500",
                     "gtcp.pool.write-timeout=PT3S", "gtcp.pool.retry.count=3", "gtcp.pool.retry.interval=250ms",
-                    "gtcp.pool.validate-on-borrow=false", "gtcp.pool.leak-detection-threshold=1m")
+                    "gtcp.pool.validate-on-borrow=false", "gtcp.pool.check-idle-after=100ms",
+                    "gtcp.pool.leak-detection-threshold=1m")
             .run((context) -> {
                 GtcpPoolProperties properties = context.getBean(GtcpPoolProperties.class);
                 assertThat(properties.getAddress()).isEqualTo(this.server.address());
@@ -113,6 +118,7 @@ class GtcpPoolAutoConfigurationTests {
                 assertThat(properties.getRetry().getCount()).isEqualTo(3);
                 assertThat(properties.getRetry().getInterval()).isEqualTo(Duration.ofMillis(250));
                 assertThat(properties.isValidateOnBorrow()).isFalse();
+                assertThat(properties.getCheckIdleAfter()).isEqualTo(Duration.ofMillis(100));
                 assertThat(properties.getLeakDetectionThreshold()).isEqualTo(Duration.ofMinutes(1));
 
                 PoolConnFactory factory = context.getBean(PoolConnFactory.class);
@@ -127,7 +133,7 @@ class GtcpPoolAutoConfigurationTests {
 
     @Test
     void readTimeoutBoundsAReceiveOnTheInjectedFactory() throws Exception {
-        try (TcpServer silent = new TcpServer("127.0.0.1:0", (conn) -> conn.recvPkg()).start()) {
+        try (TcpServer silent = new TcpServer("127.0.0.1:0", GtcpPoolAutoConfigurationTests::readUntilClosed).start()) {
             this.contextRunner
                 .withPropertyValues("gtcp.pool.address=127.0.0.1:" + silent.port(), "gtcp.pool.read-timeout=250ms")
                 .run((context) -> {
@@ -199,6 +205,8 @@ class GtcpPoolAutoConfigurationTests {
                 invalid("gtcp.pool.read-timeout", "-5ms", "-5ms", "not be negative"),
                 invalid("gtcp.pool.write-timeout", "-5ms", "-5ms", "not be negative"),
                 invalid("gtcp.pool.leak-detection-threshold", "-5ms", "-5ms", "not be negative"),
+                invalid("gtcp.pool.check-idle-after", "-1ms", "-1ms", "between 0 and 500ms"),
+                invalid("gtcp.pool.check-idle-after", "1s", "1000ms", "between 0 and 500ms"),
                 invalid("gtcp.pool.retry.count", "-1", "-1", "not be negative"),
                 invalid("gtcp.pool.retry.interval", "-100ms", "-100ms", "not be negative"),
                 invalid("gtcp.pool.name", "", "", "not be blank"),
@@ -216,6 +224,15 @@ class GtcpPoolAutoConfigurationTests {
             }
         }
         throw new AssertionError("no InvalidGtcpPoolPropertyException in " + failure, failure);
+    }
+
+    private static void readUntilClosed(Conn conn) throws IOException {
+        try {
+            conn.recvPkg();
+        }
+        catch (EOFException ex) {
+            // the client closed the connection it never got an answer on
+        }
     }
 
     private static byte[] bytes(String text) {

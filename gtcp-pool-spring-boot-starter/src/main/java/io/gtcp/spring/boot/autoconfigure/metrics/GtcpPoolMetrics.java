@@ -17,12 +17,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToIntFunction;
 
 /**
  * The Micrometer meters of one {@link PoolConnFactory}, kept up to date by the factory's own events: a
  * {@link PoolListener}, so nothing polls. Each address's pool gets its meters, tagged {@code pool} (the factory's
- * name) and {@code address}, when it appears, and loses them all when it goes away.
+ * name) and {@code address}, when it appears, and loses them all when it goes away (the factory closes, or
+ * forgets an address whose pool stayed empty for a whole idle TTL).
  *
  * <p>The gauges read {@link PoolConnFactory#stats(String)} when the registry asks, so they are exact at scrape
  * time; the timers and counters are fed on the borrow/return path, where the work is a map look-up and a record.
@@ -49,6 +51,8 @@ public final class GtcpPoolMetrics implements PoolListener {
     public static final String CREATION = "gtcp.pool.connections.creation";
     /** Borrowers that gave up after the acquire timeout. */
     public static final String TIMEOUT = "gtcp.pool.connections.timeout";
+    /** Connections held longer than the leak detection threshold. */
+    public static final String LEAKED = "gtcp.pool.connections.leaked";
     /** Connections physically closed, tagged with the {@code reason}. */
     public static final String CLOSED = "gtcp.pool.connections.closed";
 
@@ -59,6 +63,12 @@ public final class GtcpPoolMetrics implements PoolListener {
     private final MeterRegistry registry;
 
     private final ConcurrentHashMap<String, AddressMeters> addresses = new ConcurrentHashMap<>();
+
+    /**
+     * Serialises registering and removing an address's meters: otherwise a pool retired while its address is used
+     * again could leave the new pool recording into meters just removed from the registry.
+     */
+    private final ReentrantLock registration = new ReentrantLock();
 
     public GtcpPoolMetrics(PoolConnFactory factory, MeterRegistry registry) {
         this.factory = factory;
@@ -72,9 +82,15 @@ public final class GtcpPoolMetrics implements PoolListener {
 
     @Override
     public void poolRemoved(String address) {
-        AddressMeters removed = this.addresses.remove(address);
-        if (removed != null) {
-            removed.all.forEach(this.registry::remove);
+        this.registration.lock();
+        try {
+            AddressMeters removed = this.addresses.remove(address);
+            if (removed != null) {
+                removed.all.forEach(this.registry::remove);
+            }
+        }
+        finally {
+            this.registration.unlock();
         }
     }
 
@@ -111,6 +127,14 @@ public final class GtcpPoolMetrics implements PoolListener {
     }
 
     @Override
+    public void connectionLeaked(String address, long heldNanos, Throwable borrowedAt) {
+        AddressMeters meters = meters(address);
+        if (meters != null) {
+            meters.leaked.increment();
+        }
+    }
+
+    @Override
     public void connectionClosed(String address, CloseReason reason) {
         AddressMeters meters = meters(address);
         if (meters != null) {
@@ -119,18 +143,25 @@ public final class GtcpPoolMetrics implements PoolListener {
     }
 
     /**
-     * The meters of a live pool, registered on first sight; null for a pool that has gone away, so that a
-     * connection returned after its factory closed does not bring the meters back.
+     * The meters of a live pool, registered on first sight (which also heals the race of a retired pool's
+     * {@code poolRemoved} arriving after its successor's {@code poolAdded}); null for a pool that has gone away, so
+     * that a connection returned after its factory closed does not bring the meters back.
      */
     private AddressMeters meters(String address) {
         AddressMeters meters = this.addresses.get(address);
         if (meters != null) {
             return meters;
         }
-        if (this.factory.isClosed() || !this.factory.addresses().contains(address)) {
-            return null;
+        this.registration.lock();
+        try {
+            if (this.factory.isClosed() || !this.factory.addresses().contains(address)) {
+                return null;
+            }
+            return this.addresses.computeIfAbsent(address, AddressMeters::new);
         }
-        return this.addresses.computeIfAbsent(address, AddressMeters::new);
+        finally {
+            this.registration.unlock();
+        }
     }
 
     @Override
@@ -149,6 +180,8 @@ public final class GtcpPoolMetrics implements PoolListener {
         final Timer creation;
 
         final Counter timeout;
+
+        final Counter leaked;
 
         final Counter[] closed = new Counter[REASONS.length];
 
@@ -169,6 +202,10 @@ public final class GtcpPoolMetrics implements PoolListener {
             this.creation = add(timer(CREATION, "Time taken to dial a new connection", tags));
             this.timeout = add(Counter.builder(TIMEOUT)
                 .description("Borrowers that gave up after the acquire timeout")
+                .tags(tags)
+                .register(GtcpPoolMetrics.this.registry));
+            this.leaked = add(Counter.builder(LEAKED)
+                .description("Connections held longer than the leak detection threshold")
                 .tags(tags)
                 .register(GtcpPoolMetrics.this.registry));
             for (CloseReason reason : REASONS) {

@@ -43,19 +43,19 @@ class GtcpPoolHealthContributorAutoConfigurationTests {
                     assertThat(context).hasSingleBean(GtcpPoolHealthIndicator.class);
                     HealthIndicator indicator = context.getBean("gtcpHealthContributor", HealthIndicator.class);
                     PoolConnFactory factory = context.getBean(PoolConnFactory.class);
-                    try (PoolConn held = factory.get()) {
-                        factory.get().close();
-                        Health health = indicator.health();
-                        assertThat(health.getStatus()).isEqualTo(Status.UP);
-                        assertThat(health.getDetails()).containsEntry("pool", "orders")
-                            .containsEntry("address", server.address())
-                            .containsEntry("maxSize", 64);
-                        assertThat(addressDetails(health, server.address())).containsEntry("idle", 1)
-                            .containsEntry("active", 1)
-                            .containsEntry("pending", 0)
-                            .containsEntry("total", 2)
-                            .doesNotContainKey("error");
-                    }
+                    PoolConn held = factory.get();
+                    factory.get().close();
+                    Health health = indicator.health();
+                    held.close();
+                    assertThat(health.getStatus()).isEqualTo(Status.UP);
+                    assertThat(health.getDetails()).containsEntry("pool", "orders")
+                        .containsEntry("address", server.address())
+                        .containsEntry("maxSize", 64);
+                    assertThat(addressDetails(health, server.address())).containsEntry("idle", 1)
+                        .containsEntry("active", 1)
+                        .containsEntry("pending", 0)
+                        .containsEntry("total", 2)
+                        .doesNotContainKey("error");
                 });
         }
     }
@@ -77,6 +77,7 @@ class GtcpPoolHealthContributorAutoConfigurationTests {
                 .hasEntrySatisfying("error", (error) -> assertThat(error).asString().contains("Connect"));
 
             try (TcpServer server = new TcpServer(address, (conn) -> conn.recvPkg()).start()) {
+                assertThat(server.port()).as("the refused port now listens").isEqualTo(port);
                 factory.get().close();
                 Health up = indicator.health();
                 assertThat(up.getStatus()).isEqualTo(Status.UP);

@@ -119,9 +119,9 @@ class GtcpPoolMetricsAutoConfigurationTests {
             .run((context) -> {
                 MeterRegistry registry = context.getBean(MeterRegistry.class);
                 PoolConnFactory factory = context.getBean(PoolConnFactory.class);
-                try (PoolConn held = factory.get()) {
-                    assertThatExceptionOfType(AcquireTimeoutException.class).isThrownBy(factory::get);
-                }
+                PoolConn held = factory.get();
+                assertThatExceptionOfType(AcquireTimeoutException.class).isThrownBy(factory::get);
+                held.close();
                 assertThat(search(registry, GtcpPoolMetrics.TIMEOUT).counter().count()).isEqualTo(1);
             });
     }
@@ -162,17 +162,50 @@ class GtcpPoolMetricsAutoConfigurationTests {
     }
 
     @Test
+    void aLeakIsCounted() {
+        this.contextRunner
+            .withPropertyValues("gtcp.pool.address=" + this.server.address(),
+                    "gtcp.pool.leak-detection-threshold=100ms")
+            .run((context) -> {
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                PoolConn held = context.getBean(PoolConnFactory.class).get();
+                await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(search(registry, GtcpPoolMetrics.LEAKED).counter().count())
+                        .isEqualTo(1));
+                held.close();
+            });
+    }
+
+    @Test
+    void metersFollowAnAddressForgottenAfterItsIdleTtlAndUsedAgain() {
+        this.contextRunner.withPropertyValues("gtcp.pool.ttl=200ms").run((context) -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            PoolConnFactory factory = context.getBean(PoolConnFactory.class);
+            factory.get(this.server.address()).close();
+            assertThat(gauge(registry, GtcpPoolMetrics.IDLE)).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(registry.find(GtcpPoolMetrics.IDLE).gauges()).isEmpty());
+            assertThat(factory.addresses()).doesNotContain(this.server.address());
+            factory.get(this.server.address()).close();
+            assertThat(gauge(registry, GtcpPoolMetrics.IDLE)).isEqualTo(1);
+            assertThat(timerCount(registry, GtcpPoolMetrics.ACQUIRE)).as("a new pool, new meters").isEqualTo(1);
+        });
+    }
+
+    @Test
     void everyAddressOfAUserDefinedFactoryIsMeasured() {
         try (EchoServer other = EchoServer.plain()) {
             this.contextRunner.withUserConfiguration(UserFactoryConfiguration.class).run((context) -> {
                 MeterRegistry registry = context.getBean(MeterRegistry.class);
                 PoolConnFactory factory = context.getBean(PoolConnFactory.class);
-                try (PoolConn one = factory.get(this.server.address()); PoolConn two = factory.get(other.address())) {
-                    assertThat(registry.get(GtcpPoolMetrics.ACTIVE).tag("pool", "mine")
-                        .tag("address", this.server.address()).gauge().value()).isEqualTo(1);
-                    assertThat(registry.get(GtcpPoolMetrics.ACTIVE).tag("pool", "mine")
-                        .tag("address", other.address()).gauge().value()).isEqualTo(1);
-                }
+                PoolConn one = factory.get(this.server.address());
+                PoolConn two = factory.get(other.address());
+                assertThat(registry.get(GtcpPoolMetrics.ACTIVE).tag("pool", "mine")
+                    .tag("address", this.server.address()).gauge().value()).isEqualTo(1);
+                assertThat(registry.get(GtcpPoolMetrics.ACTIVE).tag("pool", "mine")
+                    .tag("address", other.address()).gauge().value()).isEqualTo(1);
+                one.close();
+                two.close();
                 assertThat(registry.get(GtcpPoolMetrics.IDLE).tag("pool", "mine").gauges()).hasSize(2)
                     .allMatch((gauge) -> gauge.value() == 1);
             });
