@@ -224,7 +224,6 @@ public final class Link implements Closeable {
                 throw new EOFException("end of stream before the delimiter, after "
                         + (data == null ? 0 : data.size) + " bytes");
             }
-            int prefix = data == null ? 0 : data.size;
             for (int i = pos; i < lim; i++) {
                 if (buf[i] == last && endsWith(data, i + 1, til)) {
                     int end = i + 1;
@@ -244,7 +243,6 @@ public final class Link implements Closeable {
             }
             data.append(buf, pos, lim - pos);
             pos = lim;
-            assert data.size >= prefix;
         }
     }
 
