@@ -165,6 +165,21 @@ public final class Link implements Closeable {
         return dst;
     }
 
+    /** An unsigned big-endian number of {@code size} (1..4) bytes, read through the buffer without allocating. */
+    public long readUnsigned(int size, long deadline, Retry retry) throws IOException {
+        startBudget(retry);
+        while (lim - pos < size) {
+            if (fill(deadline) < 0) {
+                throw new EOFException("end of stream after " + (lim - pos) + " of " + size + " header bytes");
+            }
+        }
+        long value = 0;
+        for (int i = 0; i < size; i++) {
+            value = (value << 8) | (buf[pos++] & 0xFF);
+        }
+        return value;
+    }
+
     /** One read: what is buffered, else what one read of the socket returns (blocking for at least a byte). */
     public byte[] readOnce(long deadline, Retry retry) throws IOException {
         startBudget(retry);
