@@ -13,6 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
@@ -217,6 +218,23 @@ public final class TcpServer implements Closeable {
         }
         for (Conn conn : live) {
             closeQuietly(conn);
+        }
+        awaitAcceptLoopEnd();
+    }
+
+    /**
+     * A channel closed while a thread is blocked in {@code accept()} is only released when that thread leaves
+     * it, so the port would still be taken for a moment after {@code close()}: a restart on the same port would
+     * fail with "Address already in use". The accept loop never calls {@code close()}, so this cannot wait on
+     * itself.
+     */
+    private void awaitAcceptLoopEnd() {
+        try {
+            if (!stopped.await(10, TimeUnit.SECONDS)) {
+                log.warn("the accept loop on port {} did not end within 10 s of close()", port);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
