@@ -26,8 +26,9 @@ import javax.net.ssl.SSLContext;
  *
  * <p>{@link #get()} borrows from the pool of the configured address, {@link #get(String)} from the pool of any
  * address (one pool per exact address string, created on first use). Closing the {@link PoolConn} gives it back.
- * One daemon housekeeping thread per factory closes expired idle connections (within about a second) and keeps
- * {@code minIdle} connections ready. {@link #close()} closes the idle connections at once and the borrowed ones
+ * One daemon housekeeping thread per factory closes expired idle connections (within about a second), keeps
+ * {@code minIdle} connections ready, and forgets the pool of an address (other than the configured one) that
+ * has stayed empty for a whole idle TTL. {@link #close()} closes the idle connections at once and the borrowed ones
  * as they come back; afterwards {@code get} fails with "pool closed".
  *
  * <pre>{@code
@@ -112,6 +113,10 @@ public final class PoolConnFactory implements Closeable {
 
     private PoolConn borrow(AddressPool pool, long connectTimeoutNanos) throws IOException {
         PoolEntry entry = pool.borrow(connectTimeoutNanos);
+        while (entry == null) { // that address's pool retired as we came: take its successor
+            pool = pool(pool.address());
+            entry = pool.borrow(connectTimeoutNanos);
+        }
         return new PoolConn(pool, entry, connectTimeoutNanos);
     }
 
@@ -124,16 +129,21 @@ public final class PoolConnFactory implements Closeable {
         if (closed) {
             return closedPool(address);
         }
-        boolean[] added = new boolean[1];
-        pool = pools.computeIfAbsent(address, a -> {
-            added[0] = true;
-            return new AddressPool(a, config, listeners, housekeeper);
-        });
-        if (added[0]) {
-            listeners.poolAdded(address);
-            if (closed) {
-                pool.shutdown();
+        // under the listener lock, so that a listener added meanwhile reaches this pool too
+        listenerLock.lock();
+        try {
+            pool = pools.get(address);
+            if (pool != null) {
+                return pool;
             }
+            pool = new AddressPool(address, config, listeners, housekeeper);
+            pools.put(address, pool);
+            listeners.poolAdded(address);
+        } finally {
+            listenerLock.unlock();
+        }
+        if (closed) {
+            pool.shutdown();
         }
         return pool;
     }
@@ -171,16 +181,16 @@ public final class PoolConnFactory implements Closeable {
         if (listener == null) {
             throw new IllegalArgumentException("listener must not be null");
         }
+        java.util.List<String> existing;
         listenerLock.lock();
         try {
             listeners = listeners.with(listener);
             pools.values().forEach(p -> p.listeners(listeners));
+            existing = java.util.List.copyOf(pools.keySet());
         } finally {
             listenerLock.unlock();
         }
-        for (String address : pools.keySet()) {
-            listener.poolAdded(address);
-        }
+        existing.forEach(listener::poolAdded);
     }
 
     /** Removes a listener added before. */
@@ -219,11 +229,25 @@ public final class PoolConnFactory implements Closeable {
         for (AddressPool pool : pools.values()) {
             try {
                 pool.housekeep();
+                if (pool != defaultPool && pool.retireIfUnused()) {
+                    forget(pool);
+                }
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(PoolConnFactory.class)
                         .warn("housekeeping of {} failed", pool.address(), e);
             }
         }
+    }
+
+    /** Drops a retired pool, so that addresses used once and never again do not pile up. */
+    private void forget(AddressPool pool) {
+        listenerLock.lock();
+        try {
+            pools.remove(pool.address(), pool);
+        } finally {
+            listenerLock.unlock();
+        }
+        listeners.poolRemoved(pool.address());
     }
 
     /** Closes idle connections now and borrowed ones as they come back; stops the housekeeping thread. */

@@ -13,7 +13,6 @@ import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
@@ -223,16 +222,15 @@ public final class TcpServer implements Closeable {
     }
 
     /**
-     * A channel closed while a thread is blocked in {@code accept()} is only released when that thread leaves
-     * it, so the port would still be taken for a moment after {@code close()}: a restart on the same port would
-     * fail with "Address already in use". The accept loop never calls {@code close()}, so this cannot wait on
-     * itself.
+     * A channel closed while another thread is blocked accepting on it is released only once that thread
+     * leaves accept; waiting for it means the port is free when close() returns, so a restart can bind it.
      */
     private void awaitAcceptLoopEnd() {
+        if (!accepting || Thread.currentThread().getName().equals("gtcp-server-" + port)) {
+            return;
+        }
         try {
-            if (!stopped.await(10, TimeUnit.SECONDS)) {
-                log.warn("the accept loop on port {} did not end within 10 s of close()", port);
-            }
+            stopped.await(5, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -198,6 +198,37 @@ class PoolReuseTest {
     }
 
     @Test
+    void twoThreadsClosingOneHandleAtOnceReturnItOnce() throws Exception {
+        PoolTestServer server = using(PoolTestServer.echo());
+        PoolConnFactory pool = factory(PoolConnFactory.builder().address(server.address()).maxSize(2)
+                .acquireTimeout(Duration.ofMillis(50)));
+        java.util.concurrent.ExecutorService closers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 500; i++) {
+                PoolConn conn = pool.get();
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+                java.util.concurrent.Callable<Void> close = () -> {
+                    together.await(10, SECONDS);
+                    conn.close();
+                    return null;
+                };
+                java.util.concurrent.Future<Void> one = closers.submit(close);
+                java.util.concurrent.Future<Void> two = closers.submit(close);
+                one.get(10, SECONDS);
+                two.get(10, SECONDS);
+            }
+        } finally {
+            closers.shutdownNow();
+        }
+        assertThat(pool.stats()).extracting(PoolStats::idle, PoolStats::active, PoolStats::total)
+                .containsExactly(1, 0, 1);
+        // had a permit been released twice, a third borrower would get in beyond maxSize
+        try (PoolConn a = pool.get(); PoolConn b = pool.get()) {
+            assertThatThrownBy(pool::get).isInstanceOf(AcquireTimeoutException.class);
+        }
+    }
+
+    @Test
     void reconnectOnSendReplacesAReusedConnectionWhoseFirstWriteFails() throws Exception {
         try (ResettingServer server = new ResettingServer()) {
             PoolConnFactory pool = factory(PoolConnFactory.builder().address(server.address())

@@ -6,6 +6,7 @@ import io.gtcp.PoolStats;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -52,6 +53,11 @@ public final class AddressPool {
     private final LongAdder acquireTimeouts = new LongAdder();
     private volatile Listeners listeners;
     private volatile boolean shutdown;
+    /** Since when the housekeeper has seen this pool empty; 0 while it is in use. Housekeeper only. */
+    private long emptySince;
+
+    /** The value of {@code total} once the pool is retired: far below zero, so no reservation can succeed. */
+    private static final int RETIRED = Integer.MIN_VALUE / 2;
 
     public AddressPool(String address, PoolConfig config, Listeners listeners, ScheduledExecutorService scheduler) {
         this.address = address;
@@ -76,7 +82,10 @@ public final class AddressPool {
 
     // ------------------------------------------------------------------ borrow
 
-    /** Takes an idle connection or dials one; waits up to the acquire timeout when the pool is exhausted. */
+    /**
+     * Takes an idle connection or dials one; waits up to the acquire timeout when the pool is exhausted.
+     * Returns null when the pool was retired meanwhile: the caller then asks its factory for the current pool.
+     */
     public PoolEntry borrow(long connectTimeoutNanos) throws IOException {
         long start = System.nanoTime();
         if (shutdown) {
@@ -85,9 +94,14 @@ public final class AddressPool {
         acquirePermit(start);
         try {
             PoolEntry entry = takeOrCreate(start, connectTimeoutNanos);
+            if (entry == null) {
+                permits.release();
+                return null;
+            }
             Listeners l = listeners;
             long now = l == Listeners.NONE && config.leakDetectionNanos() == 0 ? start : System.nanoTime();
             entry.borrowedAt = now;
+            entry.borrowId++;
             if (config.leakDetectionNanos() > 0) {
                 watchForLeak(entry);
             }
@@ -142,6 +156,9 @@ public final class AddressPool {
             if (shutdown) {
                 throw poolClosed();
             }
+            if (total.get() < 0) {
+                return null; // retired: empty for good
+            }
             // Holding a permit while the pool is full means some entry is between owners (being returned,
             // checked or closed): it is ours in a moment.
             if (spins > 64) {
@@ -186,7 +203,7 @@ public final class AddressPool {
     private boolean reserve() {
         for (;;) {
             int t = total.get();
-            if (t >= config.maxSize()) {
+            if (t >= config.maxSize() || t < 0) {
                 return false;
             }
             if (total.compareAndSet(t, t + 1)) {
@@ -258,9 +275,13 @@ public final class AddressPool {
 
     /**
      * Takes a connection back: to the idle set if it is healthy and in sync, else closed. Releases the
-     * borrower's permit either way.
+     * borrower's permit either way. {@code used} says whether the borrower did any I/O: only then can bytes
+     * be left in the socket, so only then is it asked (a system call); the buffer is always checked.
      */
-    public void release(PoolEntry entry, boolean healthy) {
+    public void release(PoolEntry entry, int borrowId, boolean healthy, boolean used) {
+        if (entry.borrowId != borrowId || !entry.compareAndSet(PoolEntry.IN_USE, PoolEntry.RETURNING)) {
+            return; // a second close of the same borrow, racing the first: the first one returns it
+        }
         long now = System.nanoTime();
         if (entry.leakTask != null) {
             entry.leakTask.cancel(false);
@@ -273,7 +294,7 @@ public final class AddressPool {
         CloseReason reason;
         if (!healthy) {
             reason = CloseReason.BROKEN;
-        } else if (entry.link.hasUnreadBytes()) {
+        } else if (used ? entry.link.hasUnreadBytes() : entry.link.hasBufferedBytes()) {
             reason = CloseReason.OUT_OF_SYNC;
         } else if (shutdown) {
             reason = CloseReason.FACTORY_CLOSED;
@@ -360,11 +381,15 @@ public final class AddressPool {
         long threshold = config.leakDetectionNanos();
         Exception borrowedHere = new Exception("the connection was borrowed here");
         String link = entry.link.toString();
-        entry.leakTask = scheduler.schedule(() -> {
-            log.warn("possible connection leak: {} to {} has been borrowed for more than {} ms without being closed",
-                    link, address, TimeUnit.NANOSECONDS.toMillis(threshold), borrowedHere);
-            listeners.connectionLeaked(address, threshold, borrowedHere);
-        }, threshold, TimeUnit.NANOSECONDS);
+        try {
+            entry.leakTask = scheduler.schedule(() -> {
+                log.warn("possible connection leak: {} to {} has been borrowed for more than {} ms without being "
+                        + "closed", link, address, TimeUnit.NANOSECONDS.toMillis(threshold), borrowedHere);
+                listeners.connectionLeaked(address, threshold, borrowedHere);
+            }, threshold, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException factoryClosing) {
+            entry.leakTask = null; // the factory is closing: the connection is closed when it comes back
+        }
     }
 
     // ------------------------------------------------------------------ stats and shutdown
@@ -383,9 +408,30 @@ public final class AddressPool {
         return idle;
     }
 
+    /**
+     * Retires the pool if it has been empty, with nobody waiting, for a whole idle TTL: then it holds nothing
+     * and its address may never be used again, so the factory forgets it. Housekeeper only.
+     */
+    public boolean retireIfUnused() {
+        long ttl = config.ttlNanos();
+        if (ttl <= 0 || shutdown) {
+            return false;
+        }
+        if (total.get() != 0 || permits.hasQueuedThreads()) {
+            emptySince = 0;
+            return false;
+        }
+        long now = System.nanoTime();
+        if (emptySince == 0) {
+            emptySince = now;
+            return false;
+        }
+        return now - emptySince >= ttl && total.compareAndSet(0, RETIRED);
+    }
+
     public PoolStats stats() {
         int idle = idleCount();
-        int all = total.get();
+        int all = Math.max(0, total.get());
         return new PoolStats(idle, Math.max(0, all - idle), permits.getQueueLength(), Math.max(all, idle),
                 created.sum(), closed.sum(), acquireTimeouts.sum());
     }
