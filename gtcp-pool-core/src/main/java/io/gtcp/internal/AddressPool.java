@@ -93,7 +93,8 @@ public final class AddressPool {
         }
         acquirePermit(start);
         try {
-            PoolEntry entry = takeOrCreate(start, connectTimeoutNanos);
+            // idle time and expiry are judged now, not when the wait for a permit began
+            PoolEntry entry = takeOrCreate(System.nanoTime(), connectTimeoutNanos);
             if (entry == null) {
                 permits.release();
                 return null;
