@@ -49,8 +49,8 @@ public record ChaosPlan(long seed, double faultRate, Map<Fault, Integer> weights
         weights.put(Fault.TRUNCATE, 10);
         weights.put(Fault.DUPLICATE, 10);
         weights.put(Fault.DRIP, 10);
-        weights.put(Fault.STALL, 4);
-        weights.put(Fault.BLACK_HOLE, 4);
+        weights.put(Fault.STALL, 3);
+        weights.put(Fault.BLACK_HOLE, 3);
         weights.put(Fault.RESTART, 1);
         return new ChaosPlan(seed, faultRate, weights);
     }

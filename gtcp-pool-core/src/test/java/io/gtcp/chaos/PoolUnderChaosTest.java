@@ -30,10 +30,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = SECONDS)
 class PoolUnderChaosTest {
 
-    static final Duration READ_TIMEOUT = Duration.ofMillis(500);
-    static final Duration WRITE_TIMEOUT = Duration.ofMillis(500);
+    // Generous enough that a loopback exchange on a busy CI machine never times out once the faults stop.
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration WRITE_TIMEOUT = Duration.ofSeconds(2);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
-    static final Duration ACQUIRE_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration ACQUIRE_TIMEOUT = Duration.ofSeconds(3);
     /** Hang detection only: the read timeout plus ten seconds for the acquire wait, dials and a busy machine. */
     static final Duration HANG_LIMIT = READ_TIMEOUT.plusSeconds(10);
     static final int THREADS = 16;
