@@ -11,7 +11,6 @@ import io.gtcp.Gtcp;
 import io.gtcp.PkgOption;
 import io.gtcp.PoolConn;
 import io.gtcp.PoolConnFactory;
-import io.gtcp.PoolListener;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -23,8 +22,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +39,7 @@ class FailureSemanticsTest {
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(1);
     private static final byte[] HELLO = "hello".getBytes(StandardCharsets.UTF_8);
 
-    private final Reasons reasons = new Reasons();
+    private final PoolEvents reasons = new PoolEvents();
     private EchoServer server;
     private ChaosProxy proxy;
     private PoolConnFactory pool;
@@ -274,21 +271,5 @@ class FailureSemanticsTest {
     private void awaitServerSideGone() {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> proxy.liveConnections() == 0 && server.connectionCount() == 0);
-    }
-
-    /** Records what the pool closed, and why, and the dials that failed. */
-    static final class Reasons implements PoolListener {
-        final Queue<CloseReason> closed = new ConcurrentLinkedQueue<>();
-        final Queue<IOException> dialFailures = new ConcurrentLinkedQueue<>();
-
-        @Override
-        public void connectionClosed(String address, CloseReason reason) {
-            closed.add(reason);
-        }
-
-        @Override
-        public void connectionFailed(String address, IOException cause) {
-            dialFailures.add(cause);
-        }
     }
 }
