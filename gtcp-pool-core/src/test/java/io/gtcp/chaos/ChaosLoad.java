@@ -148,6 +148,11 @@ final class ChaosLoad {
                     });
         } finally {
             workers.shutdownNow();
+            try {
+                workers.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         Map<String, Long> failureCounts = new TreeMap<>();
         failures.forEach((type, count) -> failureCounts.put(type, count.sum()));

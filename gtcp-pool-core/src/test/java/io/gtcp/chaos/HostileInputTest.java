@@ -170,22 +170,27 @@ class HostileInputTest {
     void serverOverItsConnectionLimitRefusesTheExcessCleanly() throws IOException {
         TcpServer server = new TcpServer("127.0.0.1:0", HostileInputTest::echo).maxConnections(2).start();
         String address = "127.0.0.1:" + server.port();
-        try (server; Conn first = Conn.connect(address); Conn second = Conn.connect(address)) {
-            exchange(first, "first");
-            exchange(second, "second");
-            assertThat(server.connectionCount()).isEqualTo(2);
+        try (server; Conn second = Conn.connect(address)) {
+            Conn first = Conn.connect(address);
+            try {
+                exchange(first, "first");
+                exchange(second, "second");
+                assertThat(server.connectionCount()).isEqualTo(2);
 
-            try (Conn third = Conn.connect(address)) {
-                // refused: closed by the server as soon as it was accepted, so the exchange fails at once with
-                // an end of stream or, when the request reached the closed socket first, a reset; never a timeout
-                assertThatThrownBy(() -> third.sendRecvPkgWithTimeout(bytes("third"), TIMEOUT, FOUR_BYTE_HEADER))
-                        .isInstanceOfAny(EOFException.class, SocketException.class)
-                        .isNotInstanceOf(SocketTimeoutException.class);
+                try (Conn third = Conn.connect(address)) {
+                    // refused: closed by the server as soon as it was accepted, so the exchange fails at once with
+                    // an end of stream or, when the request reached the closed socket first, a reset; never a
+                    // timeout
+                    assertThatThrownBy(() -> third.sendRecvPkgWithTimeout(bytes("third"), TIMEOUT, FOUR_BYTE_HEADER))
+                            .isInstanceOfAny(EOFException.class, SocketException.class)
+                            .isNotInstanceOf(SocketTimeoutException.class);
+                }
+                exchange(first, "first again");
+                assertThat(server.connectionCount()).isEqualTo(2);
+            } finally {
+                first.close();
             }
-            exchange(first, "first again");
-            assertThat(server.connectionCount()).isEqualTo(2);
 
-            first.close();
             await().atMost(TIMEOUT).until(() -> server.connectionCount() == 1);
             try (Conn fourth = Conn.connect(address)) {
                 exchange(fourth, "fourth"); // a place came free
