@@ -121,8 +121,7 @@ class FailureSemanticsTest {
 
     @Test
     void serverDownFailsGetWithConnectExceptionAndPoolsNothing() throws IOException {
-        pool = PoolConnFactory.builder().address("127.0.0.1:" + Gtcp.freePort()).listener(reasons)
-                .connectTimeout(Duration.ofSeconds(2)).build();
+        pool = builder().address("127.0.0.1:" + Gtcp.freePort()).build();
 
         assertThatThrownBy(pool::get).isInstanceOf(ConnectException.class);
 
@@ -194,8 +193,7 @@ class FailureSemanticsTest {
     @Test
     void peerThatDoesNotReadFailsTheSendWithAWriteTimeout() throws IOException {
         try (ServerSocket neverReads = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            pool = PoolConnFactory.builder().address("127.0.0.1:" + neverReads.getLocalPort())
-                    .listener(reasons).writeTimeout(WRITE_TIMEOUT).build();
+            pool = builder().address("127.0.0.1:" + neverReads.getLocalPort()).build();
             byte[] big = new byte[32 * 1024 * 1024]; // more than the socket buffers of both ends hold
             try (PoolConn conn = pool.get()) {
                 assertThatThrownBy(() -> conn.sendPkg(big, PkgOption.headerSize(4)))

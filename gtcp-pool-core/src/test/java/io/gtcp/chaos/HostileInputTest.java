@@ -62,8 +62,7 @@ class HostileInputTest {
     void twoGibibyteFrameWithThreeBytesBehindCostsKilobytesAndFailsWithEof() throws IOException {
         PoolEvents reasons = new PoolEvents();
         try (ServerSocket peer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             PoolConnFactory pool = PoolConnFactory.builder().address("127.0.0.1:" + peer.getLocalPort())
-                     .readTimeout(TIMEOUT).listener(reasons).build();
+             PoolConnFactory pool = pool(peer, TIMEOUT).listener(reasons).build();
              PoolConn conn = pool.get();
              Socket server = peer.accept()) {
             // 2 GiB - 1, the largest a 4-byte header may announce, then three bytes, then the end
@@ -85,8 +84,7 @@ class HostileInputTest {
     @Test
     void twoGibibyteFrameWithThreeBytesAndThenSilenceTimesOutCheaply() throws IOException {
         try (ServerSocket peer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             PoolConnFactory pool = PoolConnFactory.builder().address("127.0.0.1:" + peer.getLocalPort())
-                     .readTimeout(Duration.ofMillis(500)).build();
+             PoolConnFactory pool = pool(peer, Duration.ofMillis(500)).build();
              PoolConn conn = pool.get();
              Socket server = peer.accept()) {
             write(server, 0x7F, 0xFF, 0xFF, 0xFF, 'a', 'b', 'c'); // and nothing more, ever
@@ -101,8 +99,7 @@ class HostileInputTest {
     @Test
     void frameOfExactlyTwoGibibytesIsRefusedAtTheHeader() throws IOException {
         try (ServerSocket peer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             PoolConnFactory pool = PoolConnFactory.builder().address("127.0.0.1:" + peer.getLocalPort())
-                     .readTimeout(TIMEOUT).build();
+             PoolConnFactory pool = pool(peer, TIMEOUT).build();
              PoolConn conn = pool.get();
              Socket server = peer.accept()) {
             write(server, 0x80, 0x00, 0x00, 0x00, 'a', 'b', 'c'); // 2^31: more than a 4-byte header may announce
@@ -199,6 +196,11 @@ class HostileInputTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private static PoolConnFactory.Builder pool(ServerSocket peer, Duration readTimeout) {
+        return PoolConnFactory.builder().address("127.0.0.1:" + peer.getLocalPort()).readTimeout(readTimeout)
+                .writeTimeout(TIMEOUT).acquireTimeout(TIMEOUT).connectTimeout(TIMEOUT);
+    }
 
     private static void echo(Conn conn) throws IOException {
         try {

@@ -137,7 +137,7 @@ class TlsFailureTest {
     private static PoolConnFactory pool(String address, PoolEvents events, boolean checked) {
         return PoolConnFactory.builder().address(address).sslContext(TlsContexts.client()).listener(events)
                 .connectTimeout(Duration.ofSeconds(1)).readTimeout(Duration.ofSeconds(5))
-                .writeTimeout(Duration.ofSeconds(5)).checkIdleAfter(Duration.ZERO).validateOnBorrow(checked).build();
+                .writeTimeout(Duration.ofSeconds(5)).acquireTimeout(Duration.ofSeconds(5)).checkIdleAfter(Duration.ZERO).validateOnBorrow(checked).build();
     }
 
     /** {@code get()} and one exchange: where a TLS failure can show. */
