@@ -241,13 +241,14 @@ public final class PoolConnFactory implements Closeable {
 
     /** Drops a retired pool, so that addresses used once and never again do not pile up. */
     private void forget(AddressPool pool) {
+        // under the lock, so that a pool recreated for the address is announced only after this one is gone
         listenerLock.lock();
         try {
             pools.remove(pool.address(), pool);
+            listeners.poolRemoved(pool.address());
         } finally {
             listenerLock.unlock();
         }
-        listeners.poolRemoved(pool.address());
     }
 
     /** Closes idle connections now and borrowed ones as they come back; stops the housekeeping thread. */

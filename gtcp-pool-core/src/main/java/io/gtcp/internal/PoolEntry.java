@@ -39,6 +39,8 @@ public final class PoolEntry {
     long expiresAt;
     boolean mortal;
     long lastReturned;
+    /** The id of the thread that gave it back last: borrowing prefers a thread's own last connection. */
+    long lastThread = -1;
     long borrowedAt;
     /** Whether the current borrower took it from the idle set (then reconnect-on-send may apply). */
     boolean fromIdle;
