@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = SECONDS)
 class FailureSemanticsTest {
 
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
-    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(1);
+    // Long enough for any exchange that should succeed, even on an overloaded machine.
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(3);
     private static final byte[] HELLO = "hello".getBytes(StandardCharsets.UTF_8);
 
     private final PoolEvents reasons = new PoolEvents();
@@ -180,7 +181,7 @@ class FailureSemanticsTest {
     void replyDrippedSlowerThanTheReadTimeoutTimesOutThoughBytesKeepComing() throws IOException {
         pool = builder().build();
         exchangeOnce();
-        byte[] payload = new byte[200]; // 204 bytes of reply at 20 ms each: four seconds, over the 1 s timeout
+        byte[] payload = new byte[400]; // 404 bytes of reply at 20 ms each: eight seconds, over the 3 s timeout
 
         proxy.dripPause(Duration.ofMillis(20));
         proxy.armNextReply(Fault.DRIP);
@@ -254,7 +255,7 @@ class FailureSemanticsTest {
     private PoolConnFactory.Builder builder() {
         return PoolConnFactory.builder().address(proxy.address()).listener(reasons)
                 .readTimeout(READ_TIMEOUT).writeTimeout(WRITE_TIMEOUT).acquireTimeout(Duration.ofSeconds(5))
-                .connectTimeout(Duration.ofSeconds(2));
+                .connectTimeout(Duration.ofSeconds(5));
     }
 
     /** One successful exchange; returns the local port of the connection it used. */

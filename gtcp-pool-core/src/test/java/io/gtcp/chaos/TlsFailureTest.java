@@ -69,7 +69,8 @@ class TlsFailureTest {
         PoolEvents events = new PoolEvents();
         try (EchoServer server = EchoServer.tls(TlsContexts.server());
              ChaosProxy proxy = ChaosProxy.start(server.port(), null);
-             PoolConnFactory pool = pool(proxy.address(), events)) {
+             PoolConnFactory pool = PoolConnFactory.builder().address(proxy.address()).listener(events)
+                     .sslContext(TlsContexts.client()).connectTimeout(Duration.ofSeconds(1)).build()) {
             proxy.blackHoleNewConnections(true);
             assertThatThrownBy(pool::get).isInstanceOf(SocketTimeoutException.class);
             assertNothingPooled(pool, events);
@@ -136,7 +137,7 @@ class TlsFailureTest {
     /** A TLS pool; {@code checked}: every borrow is checked, else none is. */
     private static PoolConnFactory pool(String address, PoolEvents events, boolean checked) {
         return PoolConnFactory.builder().address(address).sslContext(TlsContexts.client()).listener(events)
-                .connectTimeout(Duration.ofSeconds(1)).readTimeout(Duration.ofSeconds(5))
+                .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(5))
                 .writeTimeout(Duration.ofSeconds(5)).acquireTimeout(Duration.ofSeconds(5)).checkIdleAfter(Duration.ZERO).validateOnBorrow(checked).build();
     }
 
