@@ -74,7 +74,7 @@ class PoolUnderChaosTest {
         run(serverTls, clientTls, seed, 0.05, 40, Duration.ofSeconds(3), 10);
         ProcessResources baseline = ProcessResources.now();
 
-        Outcomes outcomes = run(serverTls, clientTls, seed, FAULT_RATE, 1_500, Duration.ofSeconds(8), 150);
+        Outcomes outcomes = run(serverTls, clientTls, seed, FAULT_RATE, 1_500, Duration.ofSeconds(10), 150);
 
         for (Fault fault : Fault.values()) {
             assertThat(outcomes.injected()).as("times %s was injected", fault).containsKey(fault);
