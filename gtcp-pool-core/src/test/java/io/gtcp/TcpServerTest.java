@@ -1,5 +1,6 @@
 package io.gtcp;
 
+import io.gtcp.testing.BlockedWriterClose;
 import io.gtcp.testing.Servers;
 
 import java.io.EOFException;
@@ -245,28 +246,10 @@ class TcpServerTest {
 
     @Test
     void closeReturnsWhileAHandlerIsBlockedWritingToAClientThatDoesNotRead() throws Exception {
-        CountDownLatch writing = new CountDownLatch(1);
-        TcpServer server = new TcpServer("127.0.0.1:0", conn -> {
-            writing.countDown();
-            conn.send(new byte[32 * 1024 * 1024]); // blocks: the client never reads
-        }).start();
+        BlockedWriterClose scenario = new BlockedWriterClose();
+        TcpServer server = new TcpServer("127.0.0.1:0", scenario.handler()).start();
         try (Conn conn = Conn.connect(address(server))) {
-            assertThat(writing.await(5, TimeUnit.SECONDS)).isTrue();
-            CountDownLatch closed = new CountDownLatch(1);
-            Thread closer = new Thread(() -> {
-                server.close();
-                closed.countDown();
-            }, "server-closer");
-            closer.setDaemon(true);
-            closer.start();
-            assertThat(closed.await(10, TimeUnit.SECONDS)).as("close() returned").isTrue();
-            await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);
-            // the client, which never read, finds what was sent before the close, then the end of stream
-            assertThatThrownBy(() -> {
-                for (int i = 0; i < 100_000; i++) {
-                    conn.recv(-1);
-                }
-            }).isInstanceOf(EOFException.class);
+            scenario.assertCloseReturnsAndEndsTheConnection(server, conn);
         } finally {
             server.close();
         }

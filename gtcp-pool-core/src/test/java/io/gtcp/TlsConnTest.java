@@ -1,5 +1,6 @@
 package io.gtcp;
 
+import io.gtcp.testing.BlockedWriterClose;
 import io.gtcp.testing.Servers;
 import io.gtcp.testing.TestTls;
 
@@ -7,7 +8,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -99,30 +99,11 @@ class TlsConnTest {
 
     @Test
     void closingATlsServerDoesNotHangOnAHandlerBlockedInAWrite() throws Exception {
-        CountDownLatch writing = new CountDownLatch(1);
-        TcpServer server = tlsServer("server.p12", conn -> {
-            writing.countDown();
-            // the client never reads: this write blocks, holding the SSL engine's record lock that a
-            // close_notify needs too
-            conn.send(new byte[32 * 1024 * 1024]);
-        });
+        // the blocked write holds the SSL engine's record lock, which a close_notify needs too
+        BlockedWriterClose scenario = new BlockedWriterClose();
+        TcpServer server = tlsServer("server.p12", scenario.handler());
         try (Conn conn = Conn.connectTls("127.0.0.1:" + server.port(), CLIENT)) {
-            assertThat(writing.await(5, TimeUnit.SECONDS)).isTrue();
-            CountDownLatch closed = new CountDownLatch(1);
-            Thread closer = new Thread(() -> {
-                server.close();
-                closed.countDown();
-            }, "tls-server-closer");
-            closer.setDaemon(true);
-            closer.start();
-            assertThat(closed.await(10, TimeUnit.SECONDS)).as("close() returned").isTrue();
-            await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);
-            // the client, which never read, finds what was sent before the close, then the end of stream
-            assertThatThrownBy(() -> {
-                for (int i = 0; i < 100_000; i++) {
-                    conn.recv(-1);
-                }
-            }).isInstanceOf(EOFException.class);
+            scenario.assertCloseReturnsAndEndsTheConnection(server, conn);
         } finally {
             server.close();
         }
