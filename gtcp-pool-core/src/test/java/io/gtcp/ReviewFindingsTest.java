@@ -91,6 +91,29 @@ class ReviewFindingsTest {
     }
 
     /**
+     * A guard for the fix of the test above, passing today: a TLS 1.3 server sends a session ticket after the
+     * handshake, which waits in the socket of a connection that only sent. A fix that treated any raw bytes as
+     * unread data would close every such connection on its first return; the ticket is not the peer's data.
+     */
+    @Test
+    void aSendOnlyTlsConnectionGoesBackToThePoolDespiteAPendingSessionTicket() throws Exception {
+        CountDownLatch received = new CountDownLatch(1);
+        TcpServer server = using(new TcpServer("127.0.0.1:0", conn -> {
+            conn.recvPkg();
+            received.countDown();
+            Servers.untilClientCloses(conn);
+        }, TestTls.server("server.p12")).start());
+        PoolConnFactory pool = using(PoolConnFactory.builder().address("localhost:" + server.port())
+                .sslContext(TestTls.client()).validateOnBorrow(false).build());
+
+        try (PoolConn conn = pool.get()) {
+            conn.sendPkg(bytes("only a send"));
+            assertThat(received.await(10, SECONDS)).isTrue();
+        }
+        assertThat(pool.stats()).extracting(PoolStats::idle, PoolStats::closed).containsExactly(1, 0L);
+    }
+
+    /**
      * A background {@code minIdle} dial reserves a place in the pool ({@code total}) without taking a semaphore
      * permit. A borrower that holds a permit then finds the pool "full" with nothing idle and spins in
      * {@code AddressPool.takeOrCreate} ("it is ours in a moment") for as long as that dial takes: up to the
