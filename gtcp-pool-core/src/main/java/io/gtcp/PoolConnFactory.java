@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
@@ -64,11 +64,13 @@ public final class PoolConnFactory implements Closeable {
         this.config = config;
         this.listeners = listeners;
         String threadName = "gtcp-pool-housekeeper-" + config.name();
-        this.housekeeper = Executors.newSingleThreadScheduledExecutor(task -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, threadName);
             thread.setDaemon(true);
             return thread;
         });
+        executor.setRemoveOnCancelPolicy(true); // a returned connection's leak watch must not linger
+        this.housekeeper = executor;
         long period = housekeepingPeriod(config);
         housekeeper.scheduleWithFixedDelay(this::housekeep, period, period, TimeUnit.NANOSECONDS);
         this.defaultPool = config.address() == null ? null : pool(config.address());
@@ -142,8 +144,9 @@ public final class PoolConnFactory implements Closeable {
         } finally {
             listenerLock.unlock();
         }
-        if (closed) {
+        if (closed) { // close() raced this creation and may have missed the pool
             pool.shutdown();
+            listeners.poolRemoved(address);
         }
         return pool;
     }
@@ -355,7 +358,7 @@ public final class PoolConnFactory implements Closeable {
             return this;
         }
 
-        /** How long {@code get} waits for a free connection when the pool is at max size; default 30 s. */
+        /** How long {@code get} waits for a free connection when the pool is at max size; default 30 s; zero: no wait. */
         public Builder acquireTimeout(Duration timeout) {
             this.acquireTimeout = nonNegative(timeout, "acquireTimeout");
             return this;

@@ -139,6 +139,7 @@ public final class TcpServer implements Closeable {
                         break;
                     }
                     log.warn("accept failed on port {}: {}", port, e.toString());
+                    backOff(); // e.g. out of file descriptors: do not spin on it
                     continue;
                 }
                 if (live.size() >= maxConnections) {
@@ -168,9 +169,24 @@ public final class TcpServer implements Closeable {
             closeQuietly(conn);
             return;
         }
-        Thread worker = new Thread(() -> handle(conn), "gtcp-conn-" + port + "-" + connectionIds.incrementAndGet());
-        worker.setDaemon(true);
-        worker.start();
+        try {
+            Thread worker = new Thread(() -> handle(conn), "gtcp-conn-" + port + "-" + connectionIds.incrementAndGet());
+            worker.setDaemon(true);
+            worker.start();
+        } catch (OutOfMemoryError | RuntimeException noThread) {
+            // no thread for it: drop this connection, keep accepting the others
+            live.remove(conn);
+            closeQuietly(conn);
+            log.warn("cannot start a handler thread on port {}: {}", port, noThread.toString());
+        }
+    }
+
+    private void backOff() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void handle(Conn conn) {

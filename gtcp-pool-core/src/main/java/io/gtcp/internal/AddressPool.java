@@ -394,18 +394,27 @@ public final class AddressPool {
 
     /** Dials idle connections until {@code minIdle} are idle (never beyond {@code maxSize}). */
     public void fillMinIdle() {
-        while (!shutdown && idleCount() < config.minIdle() && reserve()) {
+        // a background dial holds a permit like a borrower: borrowers then wait in the semaphore's queue, under
+        // the acquire timeout, instead of spinning on a place that a slow dial keeps reserved
+        while (!shutdown && idleCount() < config.minIdle() && permits.tryAcquire()) {
             try {
-                PoolEntry entry = dial(config.connectTimeoutNanos(), PoolEntry.RESERVED);
-                entry.lastReturned = System.nanoTime();
-                entry.setState(PoolEntry.IDLE);
-                if (shutdown && entry.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
-                    remove(entry, CloseReason.FACTORY_CLOSED);
+                if (!reserve()) {
+                    return;
                 }
-            } catch (IOException | RuntimeException e) {
-                total.decrementAndGet();
-                log.debug("could not dial an idle connection to {}: {}", address, e.toString());
-                return;
+                try {
+                    PoolEntry entry = dial(config.connectTimeoutNanos(), PoolEntry.RESERVED);
+                    entry.lastReturned = System.nanoTime();
+                    entry.setState(PoolEntry.IDLE);
+                    if (shutdown && entry.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
+                        remove(entry, CloseReason.FACTORY_CLOSED);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    total.decrementAndGet();
+                    log.debug("could not dial an idle connection to {}: {}", address, e.toString());
+                    return;
+                }
+            } finally {
+                permits.release();
             }
         }
     }

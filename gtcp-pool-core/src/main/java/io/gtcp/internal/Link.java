@@ -47,6 +47,8 @@ public final class Link implements Closeable {
     private final SocketChannel channel;
     private final Socket socket;
     private final InputStream in;
+    /** The TCP stream under TLS: its available() sees records the SSL layer has not read yet. */
+    private final InputStream rawIn;
     private final OutputStream out;
     private final boolean tls;
     private final InetSocketAddress local;
@@ -73,6 +75,7 @@ public final class Link implements Closeable {
         this.socket = socket;
         this.tls = tls;
         this.in = socket.getInputStream();
+        this.rawIn = tls ? channel.socket().getInputStream() : in;
         this.out = socket.getOutputStream();
         this.local = (InetSocketAddress) channel.getLocalAddress();
         this.remote = (InetSocketAddress) channel.getRemoteAddress();
@@ -449,7 +452,12 @@ public final class Link implements Closeable {
             return true;
         }
         try {
-            return in.available() > 0;
+            if (in.available() > 0) {
+                return true;
+            }
+            // under TLS a whole record can wait in the socket unseen by the SSL layer; it may also be a
+            // post-handshake message (a TLS 1.3 session ticket), so let the SSL layer read it to tell
+            return tls && rawIn.available() > 0 && probeTls();
         } catch (IOException e) {
             return true;
         }

@@ -106,13 +106,14 @@ public final class Listeners implements PoolListener {
         for (PoolListener l : listeners) {
             try {
                 event.fire(l, address, nanos, detail);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // a listener missing an optional class must not leave a pool entry half-way through a state
                 failed(l, e);
             }
         }
     }
 
-    private static void failed(PoolListener listener, RuntimeException e) {
+    private static void failed(PoolListener listener, Throwable e) {
         log.warn("pool listener {} threw; ignored", listener, e);
     }
 }

@@ -82,6 +82,7 @@ final class WriteWatchdog {
                     changed.awaitNanos(wait);
                 }
             } catch (InterruptedException e) {
+                thread = null; // under the lock: the next arm() starts a new watchdog
                 return;
             } finally {
                 lock.unlock();

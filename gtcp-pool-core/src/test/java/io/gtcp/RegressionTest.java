@@ -6,6 +6,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gtcp.testing.Closer;
 import io.gtcp.testing.RawPeer;
 import io.gtcp.testing.Servers;
 import io.gtcp.testing.TestTls;
@@ -15,41 +16,25 @@ import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Defects found by an independent review of the core's main code, one test per defect, each failing on the
- * code it was written against. The lead decides which to fix; see the review report for the proposed changes.
+ * Defects found by a review of the core, one test per defect (each failed before its fix), plus a guard that the
+ * TLS fix does not overreach.
  */
-@Tag("review")
 @Timeout(value = 60, unit = SECONDS)
-class ReviewFindingsTest {
+class RegressionTest {
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        // in reverse: factories before the servers they talk to
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T using(T resource) {
-        resources.add(resource);
-        return resource;
-    }
+    @AutoClose
+    private final Closer closer = new Closer();
 
     /**
      * api.md, Decisions: "Bytes left unread in its buffer or socket when it is returned mean the stream is out of
@@ -64,7 +49,7 @@ class ReviewFindingsTest {
     void aTlsConnectionReturnedWithAnUnreadReplyIsClosedNotReused() throws Exception {
         CountDownLatch extraSent = new CountDownLatch(1);
         AtomicBoolean first = new AtomicBoolean(true);
-        TcpServer server = using(new TcpServer("127.0.0.1:0", conn -> {
+        TcpServer server = closer.using(new TcpServer("127.0.0.1:0", conn -> {
             try {
                 for (;;) {
                     byte[] request = conn.recvPkg();
@@ -78,7 +63,7 @@ class ReviewFindingsTest {
                 // done
             }
         }, TestTls.server("server.p12")).start());
-        PoolConnFactory pool = using(PoolConnFactory.builder().address("localhost:" + server.port())
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address("localhost:" + server.port())
                 .sslContext(TestTls.client()).validateOnBorrow(false).build());
 
         try (PoolConn conn = pool.get()) {
@@ -98,12 +83,12 @@ class ReviewFindingsTest {
     @Test
     void aSendOnlyTlsConnectionGoesBackToThePoolDespiteAPendingSessionTicket() throws Exception {
         CountDownLatch received = new CountDownLatch(1);
-        TcpServer server = using(new TcpServer("127.0.0.1:0", conn -> {
+        TcpServer server = closer.using(new TcpServer("127.0.0.1:0", conn -> {
             conn.recvPkg();
             received.countDown();
             Servers.untilClientCloses(conn);
         }, TestTls.server("server.p12")).start());
-        PoolConnFactory pool = using(PoolConnFactory.builder().address("localhost:" + server.port())
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address("localhost:" + server.port())
                 .sslContext(TestTls.client()).validateOnBorrow(false).build());
 
         try (PoolConn conn = pool.get()) {
@@ -122,8 +107,8 @@ class ReviewFindingsTest {
      */
     @Test
     void aBorrowerBlockedByABackgroundMinIdleDialTimesOutAfterTheAcquireTimeout() throws Exception {
-        RawPeer silent = using(RawPeer.start(RawPeer::discardUntilEof)); // accepts, never answers the handshake
-        PoolConnFactory pool = using(PoolConnFactory.builder().address("localhost:" + silent.port())
+        RawPeer silent = closer.using(RawPeer.start(RawPeer::discardUntilEof)); // accepts, never answers the handshake
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address("localhost:" + silent.port())
                 .sslContext(TestTls.client()).maxSize(1).minIdle(1)
                 .connectTimeout(Duration.ofSeconds(20)).acquireTimeout(Duration.ofMillis(200)).build());
         silent.awaitConnections(1); // the housekeeper's minIdle dial is in its handshake
@@ -152,8 +137,8 @@ class ReviewFindingsTest {
      */
     @Test
     void aReturnedConnectionsLeakWatchIsDroppedAtOnceNotKeptUntilTheThreshold() throws Exception {
-        TcpServer server = using(new TcpServer("127.0.0.1:0", Servers.pkgEcho(PkgOption.defaults())).start());
-        PoolConnFactory pool = using(PoolConnFactory.builder().address("127.0.0.1:" + server.port())
+        TcpServer server = closer.using(new TcpServer("127.0.0.1:0", Servers.pkgEcho(PkgOption.defaults())).start());
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address("127.0.0.1:" + server.port())
                 .leakDetectionThreshold(Duration.ofHours(1)).build());
 
         WeakReference<Future<?>> watch;
