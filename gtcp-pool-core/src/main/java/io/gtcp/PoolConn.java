@@ -28,7 +28,7 @@ public class PoolConn extends Conn {
     private final AddressPool pool;
     private final long connectTimeoutNanos;
     private PoolEntry entry;
-    private final int borrowId;
+    private final int generation;
     private boolean broken;
     private boolean used;
 
@@ -36,7 +36,7 @@ public class PoolConn extends Conn {
         super(entry.link());
         this.pool = pool;
         this.entry = entry;
-        this.borrowId = entry.borrowId();
+        this.generation = entry.generation();
         this.connectTimeoutNanos = connectTimeoutNanos;
         this.readTimeoutNanos = pool.config().readTimeoutNanos();
         this.writeTimeoutNanos = pool.config().writeTimeoutNanos();
@@ -74,7 +74,7 @@ public class PoolConn extends Conn {
         PoolEntry e = entry;
         if (e != null) {
             entry = null;
-            pool.release(e, borrowId, !broken, used);
+            pool.release(e, generation, !broken, used);
         }
     }
 

@@ -104,7 +104,6 @@ public final class AddressPool {
             Listeners l = listeners;
             long now = l == Listeners.NONE && config.leakDetectionNanos() == 0 ? start : System.nanoTime();
             entry.borrowedAt = now;
-            entry.borrowId++;
             if (config.leakDetectionNanos() > 0) {
                 watchForLeak(entry);
             }
@@ -310,9 +309,9 @@ public final class AddressPool {
      * borrower's permit either way. {@code used} says whether the borrower did any I/O: only then can bytes
      * be left in the socket, so only then is it asked (a system call); the buffer is always checked.
      */
-    public void release(PoolEntry entry, int borrowId, boolean healthy, boolean used) {
-        if (entry.borrowId != borrowId || !entry.compareAndSet(PoolEntry.IN_USE, PoolEntry.RETURNING)) {
-            return; // a second close of the same borrow, racing the first: the first one returns it
+    public void release(PoolEntry entry, int generation, boolean healthy, boolean used) {
+        if (!entry.claimReturn(generation)) {
+            return; // a second close of that borrow, or a racing one: the first returns it
         }
         long now = System.nanoTime();
         if (entry.leakTask != null) {
@@ -342,7 +341,7 @@ public final class AddressPool {
         }
         entry.lastReturned = now;
         entry.lastThread = Thread.currentThread().getId();
-        entry.setState(PoolEntry.IDLE);
+        entry.returnToIdle();
         permits.release();
         if (shutdown && entry.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
             remove(entry, CloseReason.FACTORY_CLOSED); // raced with close(): do not leave it open

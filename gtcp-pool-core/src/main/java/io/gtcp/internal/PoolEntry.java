@@ -29,7 +29,10 @@ public final class PoolEntry {
         }
     }
 
-    @SuppressWarnings("unused") // accessed through STATE
+    private static final int STATE_BITS = 0b111;
+    private static final int GENERATION_SHIFT = 3;
+
+    /** The state in the low three bits, the generation (a count of returns to the idle set) above them. */
     private volatile int state;
 
     Link link;
@@ -45,8 +48,6 @@ public final class PoolEntry {
     /** Whether the current borrower took it from the idle set (then reconnect-on-send may apply). */
     boolean fromIdle;
     Future<?> leakTask;
-    /** Counts borrows; a handle remembers its own, so a stale handle can never return a later borrow. */
-    int borrowId;
 
     PoolEntry(Link link, long now, int initialState) {
         this.link = link;
@@ -55,26 +56,51 @@ public final class PoolEntry {
         this.state = initialState;
     }
 
+    /** Moves the state from {@code expected} to {@code next}, keeping the generation; false if not in it. */
     boolean compareAndSet(int expected, int next) {
-        return STATE.compareAndSet(this, expected, next);
+        for (;;) {
+            int s = state;
+            if ((s & STATE_BITS) != expected) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, s, (s & ~STATE_BITS) | next)) {
+                return true;
+            }
+        }
     }
 
     int state() {
-        return state;
+        return state & STATE_BITS;
     }
 
+    /** Sets the state, keeping the generation: by the entry's current owner only. */
     void setState(int next) {
-        state = next;
+        state = (state & ~STATE_BITS) | next;
+    }
+
+    /** Back to the idle set in a new generation, so that no handle of the ending borrow can return it again. */
+    void returnToIdle() {
+        state = (((state >>> GENERATION_SHIFT) + 1) << GENERATION_SHIFT) | IDLE;
+    }
+
+    /**
+     * Claims a borrowed entry for its return, if it is still the borrow of that generation: one compare-and-set
+     * of state and generation together, so a second close of the same borrow, or a close through a handle of an
+     * earlier borrow, can never give back the current borrower's connection.
+     */
+    boolean claimReturn(int generation) {
+        int borrowed = (generation << GENERATION_SHIFT) | IN_USE;
+        return STATE.compareAndSet(this, borrowed, (generation << GENERATION_SHIFT) | RETURNING);
+    }
+
+    /** The generation of the current borrow (it changes each time the entry goes back to the idle set). */
+    public int generation() {
+        return state >>> GENERATION_SHIFT;
     }
 
     /** The physical connection now serving this entry (it changes on reconnect-on-send). */
     public Link link() {
         return link;
-    }
-
-    /** The number of the current borrow. */
-    public int borrowId() {
-        return borrowId;
     }
 
     /** Whether the current borrower took this entry from the idle set rather than dialling it. */
