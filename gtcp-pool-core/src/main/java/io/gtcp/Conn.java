@@ -25,6 +25,10 @@ import javax.net.ssl.SSLContext;
  * of a pooled connection, and the timeout of a {@code *WithTimeout} call, which covers the whole call (send and
  * receive together) and leaves the stored deadlines as they were. A connection is meant for one thread at a
  * time.
+ *
+ * <p>An {@link IOException} in the middle of a receive (a timeout included) leaves the position in the stream
+ * unknown: bytes of a half-read message are not kept, so the connection should be closed rather than read
+ * again. A pooled connection is closed by its pool for exactly that reason.
  */
 public class Conn implements Closeable {
 
