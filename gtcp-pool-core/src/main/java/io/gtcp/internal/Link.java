@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -17,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -44,6 +45,16 @@ public final class Link implements Closeable {
     /** The longest a TLS close may spend sending close_notify before the link is aborted instead. */
     private static final long TLS_GOODBYE_NANOS = 1_000_000_000L;
 
+    private static final VarHandle CLOSING;
+
+    static {
+        try {
+            CLOSING = MethodHandles.lookup().findVarHandle(Link.class, "closing", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final SocketChannel channel;
     private final Socket socket;
     private final InputStream in;
@@ -64,7 +75,9 @@ public final class Link implements Closeable {
     private volatile boolean closed;
     /** Set while a write (with its retries) runs; read by {@link #close()} from other threads. */
     private volatile boolean writing;
-    private final AtomicBoolean closing = new AtomicBoolean();
+    /** Set once by the first {@link #close()}; a field, not an AtomicBoolean: every idle link carries it. */
+    @SuppressWarnings("unused") // through CLOSING
+    private volatile boolean closing;
 
     // guarded by WriteWatchdog's lock
     long watchdogDeadline;
@@ -538,7 +551,7 @@ public final class Link implements Closeable {
      */
     @Override
     public void close() {
-        if (closed || !closing.compareAndSet(false, true)) {
+        if (closed || !CLOSING.compareAndSet(this, false, true)) {
             return;
         }
         closed = true;
