@@ -50,8 +50,9 @@ public final class MemoryBenchmark {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
             String hostPort = "127.0.0.1:" + server.port();
             // one throwaway pass of each, so that class loading and JIT data do not count against the first
-            measure("warm-up", n / 10, server, () -> bareChannels(address, 1), null);
-            measure("warm-up", n / 10, server, () -> pool(hostPort, n), null);
+            int few = Math.max(1, n / 10);
+            measure("warm-up", few, server, () -> bareChannels(address, few), null);
+            measure("warm-up", few, server, () -> pool(hostPort, few), null);
 
             Map<String, Long> channels = new HashMap<>();
             Map<String, Long> pooled = new HashMap<>();
@@ -260,7 +261,7 @@ public final class MemoryBenchmark {
                     }
                     selector.selectedKeys().clear();
                 }
-            } catch (IOException e) {
+            } catch (IOException | java.nio.channels.ClosedSelectorException e) {
                 if (!closed) {
                     System.err.println("sink server: " + e);
                 }
