@@ -40,7 +40,7 @@ public final class Harness {
         }
 
         public static Settings quick() {
-            return new Settings(List.of(1, 4, 16, 64), ALL_CONTENDERS, 2, 1000, 500, 16, 50_000_000);
+            return new Settings(List.of(1, 4, 16, 64), ALL_CONTENDERS, 3, 1000, 500, 16, 50_000_000);
         }
 
         public Settings withThreads(List<Integer> t) {
@@ -120,11 +120,15 @@ public final class Harness {
     public Results run() throws Exception {
         Results results = new Results();
         try (EchoServer server = EchoServer.start()) {
+            boolean first = true;
             for (int threads : settings.threads()) {
                 List<Contender> contenders = open(server, threads);
                 try {
+                    // the first thread count also pays for class loading and JIT compilation: warm up longer
+                    long warmup = first ? 3 * settings.warmupMillis() : settings.warmupMillis();
+                    first = false;
                     for (Contender c : contenders) {
-                        round(c, threads, settings.warmupMillis());
+                        round(c, threads, warmup);
                     }
                     for (int r = 0; r < settings.rounds(); r++) {
                         for (int k = 0; k < contenders.size(); k++) {

@@ -1,6 +1,7 @@
 package io.gtcp.bench;
 
 import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -57,7 +58,7 @@ final class RawContender implements Contender {
             }
 
             @Override
-            public void close() throws Exception {
+            public void close() throws IOException {
                 socket.close();
             }
         };
