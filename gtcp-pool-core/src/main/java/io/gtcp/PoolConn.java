@@ -6,8 +6,6 @@ import io.gtcp.internal.PoolEntry;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 
 /**
@@ -27,20 +25,10 @@ import java.time.Duration;
  */
 public class PoolConn extends Conn {
 
-    private static final VarHandle ENTRY;
-
-    static {
-        try {
-            ENTRY = MethodHandles.lookup().findVarHandle(PoolConn.class, "entry", PoolEntry.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final AddressPool pool;
     private final long connectTimeoutNanos;
-    @SuppressWarnings("unused") // accessed through ENTRY as well
-    private volatile PoolEntry entry;
+    private PoolEntry entry;
+    private final int borrowId;
     private boolean broken;
     private boolean used;
 
@@ -48,6 +36,7 @@ public class PoolConn extends Conn {
         super(entry.link());
         this.pool = pool;
         this.entry = entry;
+        this.borrowId = entry.borrowId();
         this.connectTimeoutNanos = connectTimeoutNanos;
         this.readTimeoutNanos = pool.config().readTimeoutNanos();
         this.writeTimeoutNanos = pool.config().writeTimeoutNanos();
@@ -83,8 +72,9 @@ public class PoolConn extends Conn {
     @Override
     public void close() {
         PoolEntry e = entry;
-        if (e != null && ENTRY.compareAndSet(this, e, null)) {
-            pool.release(e, !broken);
+        if (e != null) {
+            entry = null;
+            pool.release(e, borrowId, !broken, used);
         }
     }
 

@@ -26,8 +26,9 @@ import javax.net.ssl.SSLContext;
  *
  * <p>{@link #get()} borrows from the pool of the configured address, {@link #get(String)} from the pool of any
  * address (one pool per exact address string, created on first use). Closing the {@link PoolConn} gives it back.
- * One daemon housekeeping thread per factory closes expired idle connections (within about a second) and keeps
- * {@code minIdle} connections ready. {@link #close()} closes the idle connections at once and the borrowed ones
+ * One daemon housekeeping thread per factory closes expired idle connections (within about a second), keeps
+ * {@code minIdle} connections ready, and forgets the pool of an address (other than the configured one) that
+ * has stayed empty for a whole idle TTL. {@link #close()} closes the idle connections at once and the borrowed ones
  * as they come back; afterwards {@code get} fails with "pool closed".
  *
  * <pre>{@code
@@ -45,6 +46,8 @@ public final class PoolConnFactory implements Closeable {
     public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Conn.DEFAULT_CONNECT_TIMEOUT;
     public static final String DEFAULT_NAME = "default";
+    /** Connections idle this long or longer are always checked before reuse (when validateOnBorrow is on). */
+    public static final Duration MAX_CHECK_IDLE_AFTER = Duration.ofMillis(500);
 
     private static final long MAX_HOUSEKEEPING_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MIN_HOUSEKEEPING_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -110,6 +113,10 @@ public final class PoolConnFactory implements Closeable {
 
     private PoolConn borrow(AddressPool pool, long connectTimeoutNanos) throws IOException {
         PoolEntry entry = pool.borrow(connectTimeoutNanos);
+        while (entry == null) { // that address's pool retired as we came: take its successor
+            pool = pool(pool.address());
+            entry = pool.borrow(connectTimeoutNanos);
+        }
         return new PoolConn(pool, entry, connectTimeoutNanos);
     }
 
@@ -122,16 +129,21 @@ public final class PoolConnFactory implements Closeable {
         if (closed) {
             return closedPool(address);
         }
-        boolean[] added = new boolean[1];
-        pool = pools.computeIfAbsent(address, a -> {
-            added[0] = true;
-            return new AddressPool(a, config, listeners, housekeeper);
-        });
-        if (added[0]) {
-            listeners.poolAdded(address);
-            if (closed) {
-                pool.shutdown();
+        // under the listener lock, so that a listener added meanwhile reaches this pool too
+        listenerLock.lock();
+        try {
+            pool = pools.get(address);
+            if (pool != null) {
+                return pool;
             }
+            pool = new AddressPool(address, config, listeners, housekeeper);
+            pools.put(address, pool);
+            listeners.poolAdded(address);
+        } finally {
+            listenerLock.unlock();
+        }
+        if (closed) {
+            pool.shutdown();
         }
         return pool;
     }
@@ -169,16 +181,16 @@ public final class PoolConnFactory implements Closeable {
         if (listener == null) {
             throw new IllegalArgumentException("listener must not be null");
         }
+        java.util.List<String> existing;
         listenerLock.lock();
         try {
             listeners = listeners.with(listener);
             pools.values().forEach(p -> p.listeners(listeners));
+            existing = java.util.List.copyOf(pools.keySet());
         } finally {
             listenerLock.unlock();
         }
-        for (String address : pools.keySet()) {
-            listener.poolAdded(address);
-        }
+        existing.forEach(listener::poolAdded);
     }
 
     /** Removes a listener added before. */
@@ -217,10 +229,25 @@ public final class PoolConnFactory implements Closeable {
         for (AddressPool pool : pools.values()) {
             try {
                 pool.housekeep();
+                if (pool != defaultPool && pool.retireIfUnused()) {
+                    forget(pool);
+                }
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(PoolConnFactory.class)
                         .warn("housekeeping of {} failed", pool.address(), e);
             }
+        }
+    }
+
+    /** Drops a retired pool, so that addresses used once and never again do not pile up. */
+    private void forget(AddressPool pool) {
+        // under the lock, so that a pool recreated for the address is announced only after this one is gone
+        listenerLock.lock();
+        try {
+            pools.remove(pool.address(), pool);
+            listeners.poolRemoved(pool.address());
+        } finally {
+            listenerLock.unlock();
         }
     }
 
@@ -272,6 +299,7 @@ public final class PoolConnFactory implements Closeable {
         private Duration writeTimeout = Duration.ZERO;
         private Retry retry = Retry.NONE;
         private boolean validateOnBorrow = true;
+        private Duration checkIdleAfter = MAX_CHECK_IDLE_AFTER;
         private SSLContext sslContext;
         private Duration leakDetectionThreshold = Duration.ZERO;
         private Listeners listeners = Listeners.NONE;
@@ -363,6 +391,20 @@ public final class PoolConnFactory implements Closeable {
             return this;
         }
 
+        /**
+         * With {@link #validateOnBorrow}, check connections idle at least this long; more recently used ones
+         * skip the check, which costs a few microseconds. Default and maximum 500 ms; zero checks every borrow.
+         */
+        public Builder checkIdleAfter(Duration idle) {
+            nonNegative(idle, "checkIdleAfter");
+            if (idle.compareTo(MAX_CHECK_IDLE_AFTER) > 0) {
+                throw new IllegalArgumentException("checkIdleAfter must not exceed " + MAX_CHECK_IDLE_AFTER.toMillis()
+                        + " ms: " + idle);
+            }
+            this.checkIdleAfter = idle;
+            return this;
+        }
+
         /** Dial TLS with this context (host name verification on); default none: plain TCP. */
         public Builder sslContext(SSLContext context) {
             this.sslContext = context;
@@ -392,7 +434,7 @@ public final class PoolConnFactory implements Closeable {
                     Deadlines.nanos(ttl, "ttl"), Deadlines.nanos(maxLifetime, "maxLifetime"), maxSize, minIdle,
                     Deadlines.nanos(acquireTimeout, "acquireTimeout"), Deadlines.nanos(connectTimeout, "connectTimeout"),
                     Deadlines.nanos(readTimeout, "readTimeout"), Deadlines.nanos(writeTimeout, "writeTimeout"),
-                    retry, validateOnBorrow, sslContext, Deadlines.nanos(leakDetectionThreshold, "leakDetectionThreshold"));
+                    retry, validateOnBorrow, Deadlines.nanos(checkIdleAfter, "checkIdleAfter"), sslContext, Deadlines.nanos(leakDetectionThreshold, "leakDetectionThreshold"));
             return new PoolConnFactory(config, listeners);
         }
 

@@ -40,6 +40,13 @@ public interface PoolListener {
     default void acquireTimedOut(String address) {
     }
 
+    /**
+     * A connection has been borrowed for longer than the leak detection threshold without being closed;
+     * {@code borrowedAt}'s stack trace shows where it was borrowed.
+     */
+    default void connectionLeaked(String address, long heldNanos, Throwable borrowedAt) {
+    }
+
     /** A connection was physically closed. */
     default void connectionClosed(String address, CloseReason reason) {
     }

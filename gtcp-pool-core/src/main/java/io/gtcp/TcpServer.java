@@ -218,6 +218,22 @@ public final class TcpServer implements Closeable {
         for (Conn conn : live) {
             closeQuietly(conn);
         }
+        awaitAcceptLoopEnd();
+    }
+
+    /**
+     * A channel closed while another thread is blocked accepting on it is released only once that thread
+     * leaves accept; waiting for it means the port is free when close() returns, so a restart can bind it.
+     */
+    private void awaitAcceptLoopEnd() {
+        if (!accepting || Thread.currentThread().getName().equals("gtcp-server-" + port)) {
+            return;
+        }
+        try {
+            stopped.await(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -407,6 +407,11 @@ public final class Link implements Closeable {
 
     // ------------------------------------------------------------------ health
 
+    /** True when bytes nobody read are in the buffer or the stream has ended; no system call. */
+    public boolean hasBufferedBytes() {
+        return pos < lim || eof;
+    }
+
     /** True when bytes nobody read are waiting (in the buffer or the socket) or the stream has ended. */
     public boolean hasUnreadBytes() {
         if (pos < lim || eof) {

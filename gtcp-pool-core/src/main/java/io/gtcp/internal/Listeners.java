@@ -77,6 +77,11 @@ public final class Listeners implements PoolListener {
     }
 
     @Override
+    public void connectionLeaked(String address, long heldNanos, Throwable borrowedAt) {
+        fire(LEAKED, address, heldNanos, borrowedAt);
+    }
+
+    @Override
     public void connectionClosed(String address, CloseReason reason) {
         fire(CLOSED, address, 0, reason);
     }
@@ -94,6 +99,7 @@ public final class Listeners implements PoolListener {
     private static final Event CREATED = (l, a, n, d) -> l.connectionCreated(a, n);
     private static final Event FAILED = (l, a, n, d) -> l.connectionFailed(a, (IOException) d);
     private static final Event TIMED_OUT = (l, a, n, d) -> l.acquireTimedOut(a);
+    private static final Event LEAKED = (l, a, n, d) -> l.connectionLeaked(a, n, (Throwable) d);
     private static final Event CLOSED = (l, a, n, d) -> l.connectionClosed(a, (CloseReason) d);
 
     private void fire(Event event, String address, long nanos, Object detail) {

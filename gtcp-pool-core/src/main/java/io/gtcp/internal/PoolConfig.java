@@ -10,6 +10,6 @@ import javax.net.ssl.SSLContext;
  */
 public record PoolConfig(String name, String address, long ttlNanos, long maxLifetimeNanos, int maxSize,
                          int minIdle, long acquireTimeoutNanos, long connectTimeoutNanos, long readTimeoutNanos,
-                         long writeTimeoutNanos, Retry retry, boolean validateOnBorrow, SSLContext sslContext,
-                         long leakDetectionNanos) {
+                         long writeTimeoutNanos, Retry retry, boolean validateOnBorrow, long staleCheckAfterNanos,
+                         SSLContext sslContext, long leakDetectionNanos) {
 }

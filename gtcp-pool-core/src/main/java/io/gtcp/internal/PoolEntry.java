@@ -16,6 +16,8 @@ public final class PoolEntry {
     static final int IN_USE = 1;
     static final int RESERVED = 2;
     static final int REMOVED = 3;
+    /** Being given back: claimed by one {@code close()}, so that a second, racing one does nothing. */
+    static final int RETURNING = 4;
 
     private static final VarHandle STATE;
 
@@ -37,10 +39,14 @@ public final class PoolEntry {
     long expiresAt;
     boolean mortal;
     long lastReturned;
+    /** The id of the thread that gave it back last: borrowing prefers a thread's own last connection. */
+    long lastThread = -1;
     long borrowedAt;
     /** Whether the current borrower took it from the idle set (then reconnect-on-send may apply). */
     boolean fromIdle;
     Future<?> leakTask;
+    /** Counts borrows; a handle remembers its own, so a stale handle can never return a later borrow. */
+    int borrowId;
 
     PoolEntry(Link link, long now, int initialState) {
         this.link = link;
@@ -64,6 +70,11 @@ public final class PoolEntry {
     /** The physical connection now serving this entry (it changes on reconnect-on-send). */
     public Link link() {
         return link;
+    }
+
+    /** The number of the current borrow. */
+    public int borrowId() {
+        return borrowId;
     }
 
     /** Whether the current borrower took this entry from the idle set rather than dialling it. */

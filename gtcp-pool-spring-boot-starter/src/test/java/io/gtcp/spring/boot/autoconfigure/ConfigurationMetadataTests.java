@@ -1,0 +1,56 @@
+package io.gtcp.spring.boot.autoconfigure;
+
+import com.jayway.jsonpath.DocumentContext;
+import com.jayway.jsonpath.JsonPath;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The metadata the IDE reads: generated from {@link GtcpPoolProperties} by the configuration processor. */
+class ConfigurationMetadataTests {
+
+    @Test
+    void everyPropertyHasADescriptionAndItsDefault() throws IOException {
+        DocumentContext metadata = read("META-INF/spring-configuration-metadata.json");
+        List<Map<String, Object>> properties = metadata.read("$.properties[?(@.name =~ /gtcp\\.pool\\..*/)]");
+        assertThat(properties).extracting((property) -> property.get("name"))
+            .containsExactlyInAnyOrder("gtcp.pool.address", "gtcp.pool.name", "gtcp.pool.ttl",
+                    "gtcp.pool.max-lifetime", "gtcp.pool.max-size", "gtcp.pool.min-idle", "gtcp.pool.acquire-timeout",
+                    "gtcp.pool.connect-timeout", "gtcp.pool.read-timeout", "gtcp.pool.write-timeout",
+                    "gtcp.pool.retry.count", "gtcp.pool.retry.interval", "gtcp.pool.validate-on-borrow",
+                    "gtcp.pool.check-idle-after",
+                    "gtcp.pool.leak-detection-threshold", "gtcp.pool.ssl.bundle");
+        assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
+            .as("description of %s", property.get("name"))
+            .isNotBlank());
+        assertThat(properties).filteredOn((property) -> !List.of("gtcp.pool.address", "gtcp.pool.ssl.bundle")
+            .contains(property.get("name")))
+            .allSatisfy((property) -> assertThat(property.get("defaultValue"))
+                .as("default of %s", property.get("name"))
+                .isNotNull());
+        assertThat(defaultOf(properties, "gtcp.pool.ttl")).isEqualTo("600s");
+        assertThat(defaultOf(properties, "gtcp.pool.max-size")).isEqualTo(64);
+        assertThat(defaultOf(properties, "gtcp.pool.acquire-timeout")).isEqualTo("30s");
+        assertThat(defaultOf(properties, "gtcp.pool.name")).isEqualTo("default");
+        List<String> health = metadata.read("$.properties[?(@.name == 'management.health.gtcp.enabled')].name");
+        assertThat(health).as("merged from additional-spring-configuration-metadata.json").isNotEmpty();
+    }
+
+    private static Object defaultOf(List<Map<String, Object>> properties, String name) {
+        return properties.stream().filter((p) -> name.equals(p.get("name"))).findFirst().orElseThrow()
+            .get("defaultValue");
+    }
+
+    private static DocumentContext read(String resource) throws IOException {
+        try (InputStream in = ConfigurationMetadataTests.class.getClassLoader().getResourceAsStream(resource)) {
+            assertThat(in).as(resource).isNotNull();
+            return JsonPath.parse(in);
+        }
+    }
+}
