@@ -156,24 +156,26 @@ public final class Harness {
     }
 
     private List<Contender> open(EchoServer server, int threads) {
-        InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
         List<Contender> list = new ArrayList<>();
         for (String name : settings.contenders()) {
-            switch (name) {
-                case "raw" -> list.add(new RawContender(address));
-                case "connect" -> {
-                    if (threads <= settings.connectMaxThreads()) {
-                        list.add(new ConnectContender(server.address()));
-                    }
-                }
-                case "gtcp" -> list.add(new GtcpContender(server.address()));
-                case "commons-pool2" -> list.add(new CommonsPool2Contender(address));
-                case "spring-integration" -> list.add(new SpringIntegrationContender("127.0.0.1", server.port(), 64));
-                default -> throw new IllegalArgumentException("unknown contender " + name
-                        + "; known: " + ALL_CONTENDERS);
+            if (!name.equals("connect") || threads <= settings.connectMaxThreads()) {
+                list.add(contender(name, server));
             }
         }
         return list;
+    }
+
+    /** Opens the contender called {@code name} against {@code server}. */
+    public static Contender contender(String name, EchoServer server) {
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+        return switch (name) {
+            case "raw" -> new RawContender(address);
+            case "connect" -> new ConnectContender(server.address());
+            case "gtcp" -> new GtcpContender(server.address());
+            case "commons-pool2" -> new CommonsPool2Contender(address);
+            case "spring-integration" -> new SpringIntegrationContender("127.0.0.1", server.port(), 64);
+            default -> throw new IllegalArgumentException("unknown contender " + name + "; known: " + ALL_CONTENDERS);
+        };
     }
 
     /** Runs {@code contender} on {@code threads} threads for {@code millis} (or until the count bound). */
