@@ -60,23 +60,26 @@ public final class VirtualThreadsBenchmark {
         try (EchoServer server = EchoServer.start();
              PoolConnFactory pool = PoolConnFactory.builder().name("vthreads").address(server.address())
                      .maxSize(poolSize).build()) {
-            run(pool, payload, threads / 10, exchanges, false); // warm-up: JIT, and the pool filled
+            // warm-up: JIT, and the pool filled
+            run(pool, payload, threads / 10, exchanges, false, newVirtualThreadPerTaskExecutor(), "virtual");
             Path jfr = Files.createTempFile("gtcp-vthreads", ".jfr");
             try (Recording recording = new Recording()) {
                 recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
                 recording.start();
-                run(pool, payload, threads, exchanges, true);
+                run(pool, payload, threads, exchanges, true, newVirtualThreadPerTaskExecutor(), "virtual");
                 recording.stop();
                 recording.dump(jfr);
             }
             reportPinning(jfr);
+            // the same tasks on as many platform threads as connections: what the virtual threads cost or save
+            run(pool, payload, threads, exchanges, true, Executors.newFixedThreadPool(poolSize), "platform");
             System.out.println("# pool after the run: " + pool.stats());
             Files.deleteIfExists(jfr);
         }
     }
 
-    private static void run(PoolConnFactory pool, byte[] payload, int threads, int exchanges, boolean report)
-            throws Exception {
+    private static void run(PoolConnFactory pool, byte[] payload, int threads, int exchanges, boolean report,
+                            ExecutorService executor, String kind) throws Exception {
         long[] acquire = new long[threads * exchanges];
         Arrays.fill(acquire, -1);
         AtomicLong ops = new AtomicLong();
@@ -84,7 +87,6 @@ public final class VirtualThreadsBenchmark {
         AtomicReference<String> firstError = new AtomicReference<>();
         int expected = payload.length + 2;
         long start = System.nanoTime();
-        ExecutorService executor = newVirtualThreadPerTaskExecutor();
         try {
             for (int t = 0; t < threads; t++) {
                 int base = t * exchanges;
@@ -120,13 +122,14 @@ public final class VirtualThreadsBenchmark {
             return;
         }
         long[] done = Arrays.stream(acquire).filter(v -> v >= 0).sorted().toArray();
-        System.out.printf(Locale.ROOT, "# %d virtual threads x %d exchanges, pool of %d: %,d exchanges in %.2f s%n",
-                threads, exchanges, pool.maxSize(), ops.get(), nanos / 1e9);
-        System.out.printf(Locale.ROOT, "VTHREADS throughput %.0f ops/s%n", ops.get() * 1e9 / nanos);
-        System.out.printf(Locale.ROOT, "VTHREADS acquire p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
+        String tag = kind.equals("virtual") ? "VTHREADS" : "PLATFORM";
+        System.out.printf(Locale.ROOT, "# %d tasks x %d exchanges on %s threads, pool of %d: %,d exchanges in %.2f s%n",
+                threads, exchanges, kind, pool.maxSize(), ops.get(), nanos / 1e9);
+        System.out.printf(Locale.ROOT, "%s throughput %.0f ops/s%n", tag, ops.get() * 1e9 / nanos);
+        System.out.printf(Locale.ROOT, "%s acquire p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n", tag,
                 percentile(done, 50) / 1e6, percentile(done, 99) / 1e6, percentile(done, 99.9) / 1e6,
                 done.length == 0 ? 0 : done[done.length - 1] / 1e6);
-        System.out.println("VTHREADS errors " + errors.get() + (errors.get() == 0 ? "" : ", first: " + firstError));
+        System.out.println(tag + " errors " + errors.get() + (errors.get() == 0 ? "" : ", first: " + firstError));
     }
 
     private static double percentile(long[] sorted, double p) {
