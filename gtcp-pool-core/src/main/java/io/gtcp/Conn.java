@@ -230,7 +230,7 @@ public class Conn implements Closeable {
 
     private static byte[] receiveFrame(Link l, int headerSize, int max, long deadline, Retry r)
             throws IOException {
-        int length = Frames.decodeLength(l.readExact(headerSize, deadline, r), max);
+        int length = Frames.checkLength(l.readUnsigned(headerSize, deadline, r), max);
         return length == 0 ? Frames.empty() : l.readExact(length, deadline, r);
     }
 

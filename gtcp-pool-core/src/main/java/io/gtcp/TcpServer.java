@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@link #run()} does the same in the calling thread and blocks until {@link #close()}. A handler that throws is
  * logged and its connection closed; other connections go on. Unlike gtcp (its issue 1430), {@code close()}
  * also closes the live connections, so no handler outlives the server. {@link #maxConnections(int)} caps the
- * connections served at once: the excess are accepted and closed at once, so their clients see an end of stream
- * instead of hanging in the backlog.
+ * connections served at once: the excess are accepted and closed at once, so their clients promptly see an end
+ * of stream (or a reset, if their request reached the closed socket first) instead of hanging in the backlog.
  */
 public final class TcpServer implements Closeable {
 

@@ -9,10 +9,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
+import io.gtcp.testing.Closer;
+
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,25 +20,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = SECONDS)
 class PoolLifecycleTest {
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T using(T resource) {
-        resources.add(resource);
-        return resource;
-    }
+    @AutoClose
+    private final Closer closer = new Closer();
 
     @Test
     void idleTtlExpiryClosesTheSocket() throws Exception {
-        PoolTestServer server = using(PoolTestServer.echo());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
         RecordingListener events = new RecordingListener();
-        PoolConnFactory pool = using(PoolConnFactory.builder().address(server.address())
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address(server.address())
                 .ttl(Duration.ofMillis(200)).listener(events).build());
 
         int port;
@@ -56,9 +45,9 @@ class PoolLifecycleTest {
 
     @Test
     void maxLifetimeClosesAnIdleConnectionAndOneThatComesBackTooOld() throws Exception {
-        PoolTestServer server = using(PoolTestServer.echo());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
         RecordingListener events = new RecordingListener();
-        PoolConnFactory pool = using(PoolConnFactory.builder().address(server.address())
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address(server.address())
                 .maxLifetime(Duration.ofMillis(100)).listener(events).build());
 
         PoolConn idle = pool.get();
@@ -81,9 +70,9 @@ class PoolLifecycleTest {
 
     @Test
     void thePoolOfAnAddressLeftEmptyForATtlIsForgottenAndComesBackOnUse() throws Exception {
-        PoolTestServer server = using(PoolTestServer.echo());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
         RecordingListener events = new RecordingListener();
-        PoolConnFactory pool = using(PoolConnFactory.builder().ttl(Duration.ofMillis(100)).listener(events).build());
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().ttl(Duration.ofMillis(100)).listener(events).build());
 
         try (PoolConn conn = pool.get(server.address())) {
             assertThat(text(conn.sendRecvPkg(bytes("once")))).isEqualTo("> once");
@@ -101,8 +90,8 @@ class PoolLifecycleTest {
 
     @Test
     void theConfiguredAddressKeepsItsPoolWhenEmpty() throws Exception {
-        PoolTestServer server = using(PoolTestServer.echo());
-        PoolConnFactory pool = using(PoolConnFactory.builder().address(server.address())
+        PoolTestServer server = closer.using(PoolTestServer.echo());
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address(server.address())
                 .ttl(Duration.ofMillis(50)).build());
         try (PoolConn conn = pool.get()) {
             conn.sendRecvPkg(bytes("x"));
@@ -116,8 +105,8 @@ class PoolLifecycleTest {
 
     @Test
     void minIdleKeepsConnectionsReady() throws IOException {
-        PoolTestServer server = using(PoolTestServer.echo());
-        PoolConnFactory pool = using(PoolConnFactory.builder().address(server.address()).minIdle(3).build());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address(server.address()).minIdle(3).build());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> pool.stats(server.address()).idle() == 3);
         assertThat(server.accepted()).isEqualTo(3);
@@ -135,7 +124,7 @@ class PoolLifecycleTest {
     void aServerRestartOnTheSamePortIsSurvivedWithoutAnError() throws Exception {
         PoolTestServer first = PoolTestServer.echo();
         int port = first.port();
-        PoolConnFactory pool = using(PoolConnFactory.builder().address(first.address())
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address(first.address())
                 .checkIdleAfter(Duration.ZERO).build());
 
         int oldLocal;
@@ -146,7 +135,7 @@ class PoolLifecycleTest {
         first.close(); // closes the pooled connection's server side too
         assertThat(first.ended.poll(10, SECONDS)).isEqualTo(oldLocal);
 
-        PoolTestServer second = using(PoolTestServer.echoOn(port));
+        PoolTestServer second = closer.using(PoolTestServer.echoOn(port));
         try (PoolConn conn = pool.get()) {
             assertThat(text(conn.sendRecvPkg(bytes("after")))).isEqualTo("> after");
             assertThat(conn.localAddress().getPort()).isNotEqualTo(oldLocal);
@@ -157,7 +146,7 @@ class PoolLifecycleTest {
 
     @Test
     void closingTheFactoryClosesIdleConnectionsAtOnceAndBorrowedOnesOnReturn() throws Exception {
-        PoolTestServer server = using(PoolTestServer.echo());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
         RecordingListener events = new RecordingListener();
         PoolConnFactory pool = PoolConnFactory.builder().name("closing").address(server.address())
                 .listener(events).build();
@@ -187,7 +176,7 @@ class PoolLifecycleTest {
 
     @Test
     void aCallerWaitingWhenTheFactoryClosesIsToldAtOnce() throws Exception {
-        PoolTestServer server = using(PoolTestServer.echo());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
         PoolConnFactory pool = PoolConnFactory.builder().address(server.address()).maxSize(1)
                 .acquireTimeout(Duration.ofSeconds(60)).build();
         PoolConn held = pool.get();
@@ -211,9 +200,9 @@ class PoolLifecycleTest {
 
     @Test
     void leakDetectionReportsWhereALongHeldConnectionWasBorrowed() throws IOException {
-        PoolTestServer server = using(PoolTestServer.echo());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
         RecordingListener events = new RecordingListener();
-        PoolConnFactory pool = using(PoolConnFactory.builder().address(server.address())
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address(server.address())
                 .leakDetectionThreshold(Duration.ofMillis(50)).listener(events).build());
 
         try (PoolConn conn = pool.get()) {

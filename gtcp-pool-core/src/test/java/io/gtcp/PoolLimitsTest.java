@@ -20,7 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
+import io.gtcp.testing.Closer;
+
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,24 +30,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = SECONDS)
 class PoolLimitsTest {
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T using(T resource) {
-        resources.add(resource);
-        return resource;
-    }
+    @AutoClose
+    private final Closer closer = new Closer();
 
     @Test
     void statsFollowEachStep() throws IOException {
-        PoolTestServer server = using(PoolTestServer.echo());
-        PoolConnFactory pool = using(PoolConnFactory.builder().address(server.address()).build());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address(server.address()).build());
         assertThat(pool.stats()).isEqualTo(new PoolStats(0, 0, 0, 0, 0, 0, 0));
 
         PoolConn a = pool.get();
@@ -63,9 +54,9 @@ class PoolLimitsTest {
 
     @Test
     void anExhaustedPoolTimesOutWithAMessageNamingAddressSizeAndWaiters() throws IOException {
-        PoolTestServer server = using(PoolTestServer.echo());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
         RecordingListener events = new RecordingListener();
-        PoolConnFactory pool = using(PoolConnFactory.builder().address(server.address()).maxSize(2)
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address(server.address()).maxSize(2)
                 .acquireTimeout(Duration.ofMillis(100)).listener(events).build());
         PoolConn a = pool.get();
         PoolConn b = pool.get();
@@ -88,8 +79,8 @@ class PoolLimitsTest {
 
     @Test
     void waitersAreServedInArrivalOrder() throws Exception {
-        PoolTestServer server = using(PoolTestServer.echo());
-        PoolConnFactory pool = using(PoolConnFactory.builder().address(server.address()).maxSize(1)
+        PoolTestServer server = closer.using(PoolTestServer.echo());
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address(server.address()).maxSize(1)
                 .acquireTimeout(Duration.ofSeconds(20)).build());
         ExecutorService threads = Executors.newFixedThreadPool(3);
         try {
@@ -122,10 +113,10 @@ class PoolLimitsTest {
 
     @Test
     void eachAddressHasItsOwnPool() throws IOException {
-        PoolTestServer one = using(PoolTestServer.echo());
-        PoolTestServer two = using(PoolTestServer.echo());
+        PoolTestServer one = closer.using(PoolTestServer.echo());
+        PoolTestServer two = closer.using(PoolTestServer.echo());
         RecordingListener events = new RecordingListener();
-        PoolConnFactory pool = using(PoolConnFactory.builder().maxSize(1).listener(events)
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().maxSize(1).listener(events)
                 .acquireTimeout(Duration.ofMillis(50)).build());
 
         try (PoolConn a = pool.get(one.address()); PoolConn b = pool.get(two.address())) {
@@ -145,7 +136,7 @@ class PoolLimitsTest {
     void aDeadServerGivesAnExceptionAndFreesTheSlot() throws IOException {
         int port = Gtcp.freePort();
         RecordingListener events = new RecordingListener();
-        PoolConnFactory pool = using(PoolConnFactory.builder().address("127.0.0.1:" + port).maxSize(1)
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address("127.0.0.1:" + port).maxSize(1)
                 .acquireTimeout(Duration.ofMillis(200)).listener(events).build());
 
         for (int i = 0; i < 3; i++) {
@@ -175,9 +166,9 @@ class PoolLimitsTest {
 
     @Test
     void thirtyTwoThreadsGetEveryReplyRightAndNeverExceedMaxSize() throws Exception {
-        PoolTestServer server = using(PoolTestServer.echo());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
         int maxSize = 8;
-        PoolConnFactory pool = using(PoolConnFactory.builder().address(server.address()).maxSize(maxSize)
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address(server.address()).maxSize(maxSize)
                 .readTimeout(Duration.ofSeconds(10)).writeTimeout(Duration.ofSeconds(10)).build());
         int threads = 32;
         int exchanges = 300;

@@ -15,7 +15,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
+import io.gtcp.testing.Closer;
+
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,27 +25,16 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = SECONDS)
 class PoolReuseTest {
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T using(T resource) {
-        resources.add(resource);
-        return resource;
-    }
+    @AutoClose
+    private final Closer closer = new Closer();
 
     private PoolConnFactory factory(PoolConnFactory.Builder builder) {
-        return using(builder.build());
+        return closer.using(builder.build());
     }
 
     @Test
     void exampleOneReusesOneConnectionForTwentyExchanges() throws IOException {
-        PoolTestServer server = using(PoolTestServer.echo());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
         PoolConnFactory pool = factory(PoolConnFactory.builder().address(server.address()));
 
         Set<Integer> localPorts = new HashSet<>();
@@ -62,7 +53,7 @@ class PoolReuseTest {
 
     @Test
     void exampleTwoWithTheStaleCheckNeverFails() throws Exception {
-        PoolTestServer server = using(PoolTestServer.replyOnceThenClose());
+        PoolTestServer server = closer.using(PoolTestServer.replyOnceThenClose());
         PoolConnFactory pool = factory(PoolConnFactory.builder().address(server.address())
                 .checkIdleAfter(Duration.ZERO));
 
@@ -83,7 +74,7 @@ class PoolReuseTest {
 
     @Test
     void exampleTwoWithoutTheStaleCheckAlternatesReplyAndEofLikeGtcp() throws Exception {
-        PoolTestServer server = using(PoolTestServer.replyOnceThenClose());
+        PoolTestServer server = closer.using(PoolTestServer.replyOnceThenClose());
         PoolConnFactory pool = factory(PoolConnFactory.builder().address(server.address()).validateOnBorrow(false));
 
         List<String> outcomes = new ArrayList<>();
@@ -101,7 +92,7 @@ class PoolReuseTest {
 
     @Test
     void aConnectionWhoseOperationFailedIsClosedNotReused() throws Exception {
-        PoolTestServer server = using(PoolTestServer.echo());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
         PoolConnFactory pool = factory(PoolConnFactory.builder().address(server.address()));
 
         int firstPort;
@@ -124,7 +115,7 @@ class PoolReuseTest {
 
     @Test
     void aCallerErrorLeavesTheConnectionHealthyAndPooled() throws IOException {
-        PoolTestServer server = using(PoolTestServer.echo());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
         PoolConnFactory pool = factory(PoolConnFactory.builder().address(server.address()));
 
         int port;
@@ -143,7 +134,7 @@ class PoolReuseTest {
 
     @Test
     void aConnectionBorrowedAndClosedWithoutAnyOperationGoesBack() throws IOException {
-        PoolTestServer server = using(PoolTestServer.echo());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
         PoolConnFactory pool = factory(PoolConnFactory.builder().address(server.address()));
 
         int port;
@@ -158,7 +149,7 @@ class PoolReuseTest {
 
     @Test
     void unreadBytesOnReturnCloseTheConnection() throws Exception {
-        PoolTestServer server = using(PoolTestServer.echo());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
         PoolConnFactory pool = factory(PoolConnFactory.builder().address(server.address()));
 
         int port;
@@ -176,7 +167,7 @@ class PoolReuseTest {
 
     @Test
     void useAfterCloseThrowsAndASecondCloseIsANoOp() throws IOException {
-        PoolTestServer server = using(PoolTestServer.echo());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
         PoolConnFactory pool = factory(PoolConnFactory.builder().address(server.address()));
 
         PoolConn first = pool.get();
@@ -199,7 +190,7 @@ class PoolReuseTest {
 
     @Test
     void twoThreadsClosingOneHandleAtOnceReturnItOnce() throws Exception {
-        PoolTestServer server = using(PoolTestServer.echo());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
         PoolConnFactory pool = factory(PoolConnFactory.builder().address(server.address()).maxSize(2)
                 .acquireTimeout(Duration.ofMillis(50)));
         java.util.concurrent.ExecutorService closers = java.util.concurrent.Executors.newFixedThreadPool(2);
@@ -257,7 +248,7 @@ class PoolReuseTest {
 
     @Test
     void theDefaultPoolOfNewPoolConnIsSharedByBothOverloads() throws IOException {
-        PoolTestServer server = using(PoolTestServer.echo());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
         int port;
         try (PoolConn conn = PoolConn.newPoolConn(server.address())) {
             assertThat(text(conn.sendRecvPkg(bytes("a")))).isEqualTo("> a");

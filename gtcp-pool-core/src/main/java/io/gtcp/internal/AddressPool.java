@@ -249,17 +249,8 @@ public final class AddressPool {
 
     /** Dials a connection for a reserved place and puts it in a free slot. */
     private PoolEntry dial(long connectTimeoutNanos, int state) throws IOException {
-        long start = System.nanoTime();
-        Link link;
-        try {
-            link = Link.connect(address, connectTimeoutNanos, config.sslContext());
-        } catch (IOException e) {
-            listeners.connectionFailed(address, e);
-            throw e;
-        }
+        Link link = connect(connectTimeoutNanos);
         long now = System.nanoTime();
-        created.increment();
-        listeners.connectionCreated(address, now - start);
         PoolEntry entry = new PoolEntry(link, now, state);
         setLifetime(entry, now);
         for (int i = 0; ; i = (i + 1) % slots.length()) {
@@ -268,6 +259,21 @@ public final class AddressPool {
                 return entry;
             }
         }
+    }
+
+    /** Dials the address, counting and reporting the new connection or the failure. */
+    private Link connect(long connectTimeoutNanos) throws IOException {
+        long start = System.nanoTime();
+        Link link;
+        try {
+            link = Link.connect(address, connectTimeoutNanos, config.sslContext());
+        } catch (IOException e) {
+            listeners.connectionFailed(address, e);
+            throw e;
+        }
+        created.increment();
+        listeners.connectionCreated(address, System.nanoTime() - start);
+        return link;
     }
 
     private void setLifetime(PoolEntry entry, long now) {
@@ -285,17 +291,8 @@ public final class AddressPool {
      * place in the pool) and closes the old one. Returns the new link.
      */
     public Link redial(PoolEntry entry, long connectTimeoutNanos) throws IOException {
-        long start = System.nanoTime();
-        Link fresh;
-        try {
-            fresh = Link.connect(address, connectTimeoutNanos, config.sslContext());
-        } catch (IOException e) {
-            listeners.connectionFailed(address, e);
-            throw e;
-        }
+        Link fresh = connect(connectTimeoutNanos);
         long now = System.nanoTime();
-        created.increment();
-        listeners.connectionCreated(address, now - start);
         Link old = entry.link;
         entry.link = fresh;
         entry.createdAt = now;

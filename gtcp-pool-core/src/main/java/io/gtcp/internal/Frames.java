@@ -39,12 +39,8 @@ public final class Frames {
         return frame;
     }
 
-    /** The payload length a header announces; over {@code max} is a {@link ProtocolException}. */
-    public static int decodeLength(byte[] header, int max) throws ProtocolException {
-        long length = 0;
-        for (byte b : header) {
-            length = (length << 8) | (b & 0xFF);
-        }
+    /** Checks the payload length a header announced: over {@code max} is a {@link ProtocolException}. */
+    public static int checkLength(long length, int max) throws ProtocolException {
         if (length > max) {
             throw new ProtocolException("invalid package size " + length + ": max " + max);
         }

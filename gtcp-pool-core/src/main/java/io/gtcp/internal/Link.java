@@ -10,12 +10,14 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -39,6 +41,8 @@ public final class Link implements Closeable {
     static final int MAX_UNTRUSTED_ALLOCATION = 64 * 1024;
     /** Wait of the TLS stale check, which has no non-blocking read to use. */
     private static final int TLS_PROBE_MILLIS = 1;
+    /** The longest a TLS close may spend sending close_notify before the link is aborted instead. */
+    private static final long TLS_GOODBYE_NANOS = 1_000_000_000L;
 
     private final SocketChannel channel;
     private final Socket socket;
@@ -56,6 +60,9 @@ public final class Link implements Closeable {
     private int retriesLeft;
     private long retryIntervalNanos;
     private volatile boolean closed;
+    /** Set while a write (with its retries) runs; read by {@link #close()} from other threads. */
+    private volatile boolean writing;
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     // guarded by WriteWatchdog's lock
     long watchdogDeadline;
@@ -141,7 +148,10 @@ public final class Link implements Closeable {
             }
             int want = Math.min(length, dst.length) - got;
             int n;
-            if (want >= buf.length) {
+            if (pos < lim) {
+                // a top-up through the buffer can leave bytes there just before the array grows: they come first
+                n = take(dst, got, want);
+            } else if (want >= buf.length) {
                 n = readSocket(dst, got, want, deadline);
             } else {
                 n = fill(deadline) < 0 ? -1 : take(dst, got, want);
@@ -153,6 +163,21 @@ public final class Link implements Closeable {
             got += n;
         }
         return dst;
+    }
+
+    /** An unsigned big-endian number of {@code size} (1..4) bytes, read through the buffer without allocating. */
+    public long readUnsigned(int size, long deadline, Retry retry) throws IOException {
+        startBudget(retry);
+        while (lim - pos < size) {
+            if (fill(deadline) < 0) {
+                throw new EOFException("end of stream after " + (lim - pos) + " of " + size + " header bytes");
+            }
+        }
+        long value = 0;
+        for (int i = 0; i < size; i++) {
+            value = (value << 8) | (buf[pos++] & 0xFF);
+        }
+        return value;
     }
 
     /** One read: what is buffered, else what one read of the socket returns (blocking for at least a byte). */
@@ -214,7 +239,6 @@ public final class Link implements Closeable {
                 throw new EOFException("end of stream before the delimiter, after "
                         + (data == null ? 0 : data.size) + " bytes");
             }
-            int prefix = data == null ? 0 : data.size;
             for (int i = pos; i < lim; i++) {
                 if (buf[i] == last && endsWith(data, i + 1, til)) {
                     int end = i + 1;
@@ -234,7 +258,6 @@ public final class Link implements Closeable {
             }
             data.append(buf, pos, lim - pos);
             pos = lim;
-            assert data.size >= prefix;
         }
     }
 
@@ -333,15 +356,23 @@ public final class Link implements Closeable {
      */
     public void write(byte[] data, long deadline, Retry retry) throws IOException {
         startBudget(retry);
-        for (;;) {
-            try {
-                writeOnce(data, deadline);
-                return;
-            } catch (SocketTimeoutException e) {
-                throw e;
-            } catch (IOException e) {
-                retryOrThrow(e, deadline);
+        writing = true;
+        try {
+            if (closed) { // checked after raising the flag: a concurrent close() sees one or the other
+                throw new SocketException("connection closed");
             }
+            for (;;) {
+                try {
+                    writeOnce(data, deadline);
+                    return;
+                } catch (SocketTimeoutException e) {
+                    throw e;
+                } catch (IOException e) {
+                    retryOrThrow(e, deadline);
+                }
+            }
+        } finally {
+            writing = false;
         }
     }
 
@@ -484,18 +515,33 @@ public final class Link implements Closeable {
         return tls;
     }
 
-    /** Closes the connection: a TLS link says close_notify first. Idempotent, safe from any thread. */
+    /** Whether Nagle's algorithm is off, as every link sets it: for tests and diagnostics. */
+    public boolean isTcpNoDelay() throws IOException {
+        return channel.getOption(StandardSocketOptions.TCP_NODELAY);
+    }
+
+    /**
+     * Closes the connection: a TLS link says close_notify first. Idempotent, safe from any thread.
+     *
+     * <p>close_notify is a write, and a blocking one: behind another thread's write to a peer that does not read
+     * (the SSL engine's record lock is held), or into a full send buffer, it would block for ever. So it is
+     * skipped while a write is in progress (closing the channel is what releases that writer), and otherwise the
+     * write watchdog aborts the link if the goodbye takes longer than a second.
+     */
     @Override
     public void close() {
-        if (closed) {
+        if (closed || !closing.compareAndSet(false, true)) {
             return;
         }
         closed = true;
-        if (tls) {
+        if (tls && !writing) {
+            WriteWatchdog.INSTANCE.arm(this, Deadlines.after(System.nanoTime(), TLS_GOODBYE_NANOS));
             try {
                 socket.close();
             } catch (IOException | RuntimeException ignored) {
                 // the channel is closed below in any case
+            } finally {
+                WriteWatchdog.INSTANCE.disarm(this);
             }
         }
         closeQuietly(channel);

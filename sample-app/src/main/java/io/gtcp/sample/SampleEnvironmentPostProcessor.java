@@ -1,0 +1,57 @@
+package io.gtcp.sample;
+
+import io.gtcp.Gtcp;
+import io.gtcp.sample.SampleProperties.Role;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Points the client at the sample server: unless {@code gtcp.pool.address} is set, it defaults to
+ * {@code 127.0.0.1:<gtcp.sample.port>}.
+ *
+ * <p>The starter builds the pool from {@code gtcp.pool.*} while the context is created, before any server
+ * listens, so with {@code gtcp.sample.port=0} the port is chosen here, before the context exists
+ * ({@link Gtcp#freePort()}), and both the server and the pool's address use that port. Another process could in
+ * principle take the port between this choice and the server's bind; the server then fails to start, loudly.
+ */
+public final class SampleEnvironmentPostProcessor implements EnvironmentPostProcessor {
+
+    static final String PROPERTY_SOURCE = "gtcpSample";
+    static final String DEFAULTS_PROPERTY_SOURCE = "gtcpSampleDefaults";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        Binder binder = Binder.get(environment);
+        Role role = binder.bind("gtcp.sample.role", Role.class).orElse(Role.BOTH);
+        int port = binder.bind("gtcp.sample.port", Integer.class).orElse(SampleProperties.DEFAULT_PORT);
+        boolean addressSet = binder.bind("gtcp.pool.address", String.class).isBound();
+        if (port == 0 && role.runsServer()) {
+            port = freePort();
+            environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE,
+                    Map.of("gtcp.sample.port", port)));
+        } else if (port == 0 && !addressSet) {
+            throw new IllegalArgumentException(
+                    "gtcp.sample.role=client needs the server's address: set gtcp.pool.address or gtcp.sample.port");
+        }
+        if (!addressSet) {
+            environment.getPropertySources().addLast(new MapPropertySource(DEFAULTS_PROPERTY_SOURCE,
+                    Map.of("gtcp.pool.address", "127.0.0.1:" + port)));
+        }
+    }
+
+    private static int freePort() {
+        try {
+            return Gtcp.freePort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for the sample server: " + e.getMessage(), e);
+        }
+    }
+}
