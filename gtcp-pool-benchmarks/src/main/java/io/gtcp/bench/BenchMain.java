@@ -1,0 +1,93 @@
+package io.gtcp.bench;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The entry point of {@code gtcp-pool-benchmarks.jar}.
+ *
+ * <pre>
+ * java -jar gtcp-pool-benchmarks.jar [--quick] [--threads=1,4,16,64] [--contenders=raw,gtcp,...]
+ *                                    [--rounds=N] [--round-ms=N] [--warmup-ms=N]   the end-to-end harness
+ * java -jar gtcp-pool-benchmarks.jar jmh [JMH options]                             JMH (e.g. BorrowReturn -prof gc)
+ * java -jar gtcp-pool-benchmarks.jar memory [--connections=2000]                   heap per idle connection
+ * java -jar gtcp-pool-benchmarks.jar vthreads [--threads=10000] [--pool=64]        virtual threads (Java 21+)
+ * </pre>
+ */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length > 0 && !args[0].startsWith("-") ? args[0] : "harness";
+        String[] rest = command.equals("harness") && (args.length == 0 || args[0].startsWith("-"))
+                ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (command) {
+            case "harness" -> harness(rest);
+            case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            case "memory" -> MemoryBenchmark.main(rest);
+            case "vthreads" -> VirtualThreadsBenchmark.main(rest);
+            case "help" -> usage();
+            default -> {
+                usage();
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void harness(String[] args) throws Exception {
+        Harness.Settings settings = Harness.Settings.full();
+        for (String a : args) {
+            if (a.equals("--quick")) {
+                Harness.Settings q = Harness.Settings.quick();
+                settings = q.withThreads(settings.threads()).withContenders(settings.contenders());
+            }
+        }
+        for (String a : args) {
+            String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : "";
+            if (a.startsWith("--threads=")) {
+                settings = settings.withThreads(Arrays.stream(value.split(",")).map(Integer::valueOf).toList());
+            } else if (a.startsWith("--contenders=")) {
+                settings = settings.withContenders(List.of(value.split(",")));
+            } else if (a.startsWith("--rounds=")) {
+                settings = settings.withRounds(Integer.parseInt(value));
+            } else if (a.startsWith("--round-ms=")) {
+                settings = settings.withRoundMillis(Long.parseLong(value));
+            } else if (a.startsWith("--warmup-ms=")) {
+                settings = settings.withWarmupMillis(Long.parseLong(value));
+            } else if (!a.equals("--quick")) {
+                usage();
+                System.exit(2);
+            }
+        }
+        printMachine();
+        System.out.println("# settings: " + settings);
+        long start = System.nanoTime();
+        Harness harness = new Harness(settings, System.out);
+        Harness.Results results = harness.run();
+        harness.report(results);
+        System.out.printf(Locale.ROOT, "# took %.0f s%n", (System.nanoTime() - start) / 1e9);
+    }
+
+    static void printMachine() {
+        Runtime rt = Runtime.getRuntime();
+        System.out.printf(Locale.ROOT, "# %s %s (%s), %d CPUs, max heap %d MiB, %s %s, JVM args %s%n",
+                System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
+                System.getProperty("java.vendor"), rt.availableProcessors(), rt.maxMemory() >> 20,
+                System.getProperty("os.name"), System.getProperty("os.version"),
+                ManagementFactory.getRuntimeMXBean().getInputArguments());
+    }
+
+    private static void usage() {
+        System.err.println("""
+                usage: java -jar gtcp-pool-benchmarks.jar [--quick] [--threads=1,4,16,64] [--contenders=a,b]
+                                                          [--rounds=N] [--round-ms=N] [--warmup-ms=N]
+                       java -jar gtcp-pool-benchmarks.jar jmh [JMH options, e.g. BorrowReturn -prof gc]
+                       java -jar gtcp-pool-benchmarks.jar memory [--connections=2000]
+                       java -jar gtcp-pool-benchmarks.jar vthreads [--threads=10000] [--pool=64] [--exchanges=20]
+                contenders: raw, connect, gtcp, commons-pool2, spring-integration""");
+    }
+}

@@ -1,0 +1,142 @@
+package io.gtcp.bench;
+
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The benchmarks' loopback server: it speaks the package protocol with a 2-byte header and answers every frame
+ * with {@code "> " + payload}, in one write. Plain blocking Java, one pooled thread per connection, so that the
+ * server costs every contender the same and none of the pool's own code sits on the far side of the wire.
+ */
+public final class EchoServer implements Closeable {
+
+    static final byte[] PREFIX = {'>', ' '};
+
+    private final ServerSocket listener;
+    private final ExecutorService workers;
+    private final Set<Socket> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private EchoServer(ServerSocket listener) {
+        this.listener = listener;
+        AtomicInteger ids = new AtomicInteger();
+        // a cached pool: connect-per-call makes thousands of short connections, a thread each would dominate
+        this.workers = Executors.newCachedThreadPool(task -> {
+            Thread t = new Thread(task, "echo-" + ids.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Listens on 127.0.0.1 and an ephemeral port; accepting when it returns. */
+    public static EchoServer start() throws IOException {
+        ServerSocket listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+        EchoServer server = new EchoServer(listener);
+        Thread acceptor = new Thread(server::acceptLoop, "echo-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return server;
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** {@code "127.0.0.1:port"}. */
+    public String address() {
+        return "127.0.0.1:" + port();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket socket;
+            try {
+                socket = listener.accept();
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                continue; // e.g. a client that reset before accept: keep serving the others
+            }
+            live.add(socket);
+            workers.execute(() -> serve(socket));
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1024));
+            OutputStream out = socket.getOutputStream();
+            byte[] reply = new byte[2 + PREFIX.length + 65535];
+            reply[2] = PREFIX[0];
+            reply[3] = PREFIX[1];
+            for (;;) {
+                int length;
+                try {
+                    length = in.readUnsignedShort();
+                } catch (EOFException end) {
+                    return;
+                }
+                int replyLength = Math.min(65535, PREFIX.length + length);
+                in.readFully(reply, 2 + PREFIX.length, length);
+                reply[0] = (byte) (replyLength >>> 8);
+                reply[1] = (byte) replyLength;
+                out.write(reply, 0, 2 + replyLength);
+            }
+        } catch (SocketException | EOFException gone) {
+            // the client closed or reset: normal for every contender at the end of a round
+        } catch (IOException e) {
+            if (!closed) {
+                System.err.println("echo server: " + e);
+            }
+        } finally {
+            live.remove(socket);
+        }
+    }
+
+    /** Connections open right now on the server side. */
+    public int connectionCount() {
+        return live.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (Socket s : live) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.gtcp.bench;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Arrays;
+
+/**
+ * {@code raw}: one dedicated, already connected socket per thread and the least code that speaks the protocol.
+ * No pool, no checks, no bookkeeping: the physical limit of a loopback round trip that every pool is measured
+ * against.
+ */
+final class RawContender implements Contender {
+
+    private final InetSocketAddress server;
+
+    RawContender(InetSocketAddress server) {
+        this.server = server;
+    }
+
+    @Override
+    public String name() {
+        return "raw";
+    }
+
+    @Override
+    public Worker newWorker() throws Exception {
+        Socket socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.connect(server, 10_000);
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        byte[] buf = new byte[2 + 65535];
+        return new Worker() {
+            @Override
+            public byte[] exchange(byte[] payload) throws Exception {
+                byte[] frame = new byte[2 + payload.length];
+                frame[0] = (byte) (payload.length >>> 8);
+                frame[1] = (byte) payload.length;
+                System.arraycopy(payload, 0, frame, 2, payload.length);
+                out.write(frame);
+                int got = 0;
+                int need = 2;
+                while (got < need) {
+                    int n = in.read(buf, got, buf.length - got);
+                    if (n < 0) {
+                        throw new EOFException("server closed the connection");
+                    }
+                    got += n;
+                    if (need == 2 && got >= 2) {
+                        need = 2 + (((buf[0] & 0xFF) << 8) | (buf[1] & 0xFF));
+                    }
+                }
+                return Arrays.copyOfRange(buf, 2, need);
+            }
+
+            @Override
+            public void close() throws IOException {
+                socket.close();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+    }
+}
