@@ -6,6 +6,7 @@ import io.gtcp.PoolStats;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -55,6 +56,10 @@ public final class AddressPool {
     private final LongAdder acquireTimeouts = new LongAdder();
     private volatile Listeners listeners;
     private volatile boolean shutdown;
+    /** How long a resolved address is reused for new connections. */
+    private static final long RESOLVE_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private volatile InetSocketAddress resolved;
+    private volatile long resolvedAt;
     /** Since when the housekeeper has seen this pool empty; 0 while it is in use. Housekeeper only. */
     private long emptySince;
 
@@ -265,14 +270,30 @@ public final class AddressPool {
         long start = System.nanoTime();
         Link link;
         try {
-            link = Link.connect(address, connectTimeoutNanos, config.sslContext());
+            link = Link.connect(address, target(start), connectTimeoutNanos, config.sslContext());
         } catch (IOException e) {
+            resolved = null; // the next dial asks DNS again: the host may have moved
             listeners.connectionFailed(address, e);
             throw e;
         }
         created.increment();
         listeners.connectionCreated(address, System.nanoTime() - start);
         return link;
+    }
+
+    /**
+     * The address resolved at most {@link #RESOLVE_TTL_NANOS} ago (the JVM's own default DNS cache time): the
+     * connections of a pool then share one resolved address instead of a copy each, and a failed dial resolves
+     * afresh.
+     */
+    private InetSocketAddress target(long now) throws java.net.UnknownHostException {
+        InetSocketAddress target = resolved;
+        if (target == null || now - resolvedAt > RESOLVE_TTL_NANOS) {
+            target = Link.resolve(address);
+            resolvedAt = now;
+            resolved = target;
+        }
+        return target;
     }
 
     private void setLifetime(PoolEntry entry, long now) {

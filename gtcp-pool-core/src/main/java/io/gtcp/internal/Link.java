@@ -100,10 +100,21 @@ public final class Link implements Closeable {
      * The connect timeout bounds the TCP connect and the handshake each.
      */
     public static Link connect(String address, long connectTimeoutNanos, SSLContext tls) throws IOException {
+        return connect(address, resolve(address), connectTimeoutNanos, tls);
+    }
+
+    /** Resolves {@code "host:port"} now; a host that does not resolve is an {@link java.net.UnknownHostException}. */
+    public static InetSocketAddress resolve(String address) throws java.net.UnknownHostException {
         InetSocketAddress target = Addresses.resolve(address);
         if (target.isUnresolved()) {
             throw new java.net.UnknownHostException("cannot resolve host of " + address);
         }
+        return target;
+    }
+
+    /** Dials {@code target}, already resolved from {@code address} (whose host name TLS verifies). */
+    public static Link connect(String address, InetSocketAddress target, long connectTimeoutNanos, SSLContext tls)
+            throws IOException {
         int timeoutMillis = connectTimeoutNanos <= 0 ? 0 : toMillis(connectTimeoutNanos);
         SocketChannel channel = SocketChannel.open();
         try {
