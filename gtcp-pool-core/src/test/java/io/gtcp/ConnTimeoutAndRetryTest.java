@@ -5,10 +5,12 @@ import io.gtcp.testing.RawPeer;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +22,7 @@ import static io.gtcp.testing.Bytes.ascii;
 import static io.gtcp.testing.Bytes.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Deadlines, {@code *WithTimeout} calls, dialing and {@link Retry} on {@link Conn}: a slow or silent peer ends a
@@ -85,18 +88,26 @@ class ConnTimeoutAndRetryTest {
 
     @Test
     void aTimeoutDoesNotLingerWhenNoDeadlineWasStored() throws Exception {
-        CountDownLatch timedOut = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
         try (RawPeer peer = RawPeer.start(socket -> {
-                 timedOut.await(10, TimeUnit.SECONDS);
-                 Thread.sleep(300); // answer later than the first call's timeout
+                 answer.await(10, TimeUnit.SECONDS);
                  socket.getOutputStream().write(ascii("x"));
                  RawPeer.discardUntilEof(socket);
              });
              Conn conn = Conn.connect(peer.address())) {
             assertThatThrownBy(() -> conn.recvWithTimeout(1, Duration.ofMillis(100)))
                     .isInstanceOf(SocketTimeoutException.class);
-            timedOut.countDown();
-            assertThat(conn.recv(1)).isEqualTo(ascii("x"));
+            CompletableFuture<byte[]> untimed = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return conn.recv(1);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            // had the 100 ms timeout lingered, this receive would fail long before the peer answers
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !untimed.isDone());
+            answer.countDown();
+            assertThat(untimed.get(10, TimeUnit.SECONDS)).isEqualTo(ascii("x"));
         }
     }
 

@@ -12,11 +12,14 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static io.gtcp.testing.Bytes.ascii;
@@ -56,22 +59,20 @@ class PackageProtocolTest {
         });
     }
 
+    /** The payload "hello" framed with each header size, as gtcp writes it. */
+    static Stream<Arguments> helloOnTheWire() {
+        return Stream.of(Arguments.of(1, "05 68656c6c6f"), Arguments.of(2, "0005 68656c6c6f"),
+                Arguments.of(3, "000005 68656c6c6f"), Arguments.of(4, "00000005 68656c6c6f"));
+    }
+
     @ParameterizedTest(name = "header size {0}")
-    @CsvSource({
-            "1, 05 68656c6c6f",
-            "2, 0005 68656c6c6f",
-            "3, 000005 68656c6c6f",
-            "4, 00000005 68656c6c6f"})
+    @MethodSource("helloOnTheWire")
     void sendPkgWritesTheLengthBigEndianThenThePayload(int headerSize, String wire) throws IOException {
         assertThat(wireBytesOf(ascii("hello"), PkgOption.headerSize(headerSize))).isEqualTo(hex(wire));
     }
 
     @ParameterizedTest(name = "header size {0}")
-    @CsvSource({
-            "1, 05 68656c6c6f",
-            "2, 0005 68656c6c6f",
-            "3, 000005 68656c6c6f",
-            "4, 00000005 68656c6c6f"})
+    @MethodSource("helloOnTheWire")
     void recvPkgReadsAHandMadeFrame(int headerSize, String wire) throws IOException {
         try (RawPeer peer = sending(hex(wire));
              Conn conn = Conn.connect(peer.address())) {
