@@ -1,8 +1,8 @@
 package io.gtcp;
 
-import io.gtcp.internal.Deadlines;
-import io.gtcp.internal.Frames;
-import io.gtcp.internal.Link;
+import io.gtcp.internal.io.Deadlines;
+import io.gtcp.internal.io.Frames;
+import io.gtcp.internal.io.Link;
 
 import java.io.Closeable;
 import java.io.IOException;

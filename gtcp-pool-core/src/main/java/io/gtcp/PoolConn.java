@@ -1,8 +1,8 @@
 package io.gtcp;
 
-import io.gtcp.internal.AddressPool;
-import io.gtcp.internal.Link;
-import io.gtcp.internal.PoolEntry;
+import io.gtcp.internal.pool.AddressPool;
+import io.gtcp.internal.io.Link;
+import io.gtcp.internal.pool.PoolEntry;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -90,6 +90,7 @@ public class PoolConn extends Conn {
     IOException failed(IOException e) {
         broken = true;
         used = true;
+        pool.health().recordFailure(e);
         return e;
     }
 

@@ -1,11 +1,12 @@
 package io.gtcp;
 
-import io.gtcp.internal.AddressPool;
-import io.gtcp.internal.Addresses;
-import io.gtcp.internal.Deadlines;
-import io.gtcp.internal.Listeners;
-import io.gtcp.internal.PoolConfig;
-import io.gtcp.internal.PoolEntry;
+import io.gtcp.internal.pool.AddressPool;
+import io.gtcp.internal.io.Addresses;
+import io.gtcp.internal.group.GroupConfig;
+import io.gtcp.internal.io.Deadlines;
+import io.gtcp.internal.pool.Listeners;
+import io.gtcp.internal.pool.PoolConfig;
+import io.gtcp.internal.pool.PoolEntry;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -48,11 +49,14 @@ public final class PoolConnFactory implements Closeable {
     public static final String DEFAULT_NAME = "default";
     /** Connections idle this long or longer are always checked before reuse (when validateOnBorrow is on). */
     public static final Duration MAX_CHECK_IDLE_AFTER = Duration.ofMillis(500);
+    /** How often a group re-resolves its host names and polls its endpoint source. */
+    public static final Duration DEFAULT_REFRESH_EVERY = Duration.ofSeconds(30);
 
     private static final long MAX_HOUSEKEEPING_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MIN_HOUSEKEEPING_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final PoolConfig config;
+    private final GroupConfig group;
     private final ConcurrentHashMap<String, AddressPool> pools = new ConcurrentHashMap<>();
     private final AddressPool defaultPool;
     private final ScheduledExecutorService housekeeper;
@@ -60,8 +64,9 @@ public final class PoolConnFactory implements Closeable {
     private volatile Listeners listeners;
     private volatile boolean closed;
 
-    private PoolConnFactory(PoolConfig config, Listeners listeners) {
+    private PoolConnFactory(PoolConfig config, GroupConfig group, Listeners listeners) {
         this.config = config;
+        this.group = group;
         this.listeners = listeners;
         String threadName = "gtcp-pool-housekeeper-" + config.name();
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
@@ -212,6 +217,15 @@ public final class PoolConnFactory implements Closeable {
         return config.name();
     }
 
+    /** The endpoints of the group behind {@link #get()} now, in list order; empty if there is no group. */
+    public java.util.List<EndpointStatus> endpoints() {
+        AddressPool pool = defaultPool;
+        if (pool == null) {
+            return java.util.List.of();
+        }
+        return java.util.List.of(new EndpointStatus(pool.address(), false, 0, pool.stats()));
+    }
+
     /** The configured address, or null if there is none. */
     public String address() {
         return config.address();
@@ -306,6 +320,12 @@ public final class PoolConnFactory implements Closeable {
         private SSLContext sslContext;
         private Duration leakDetectionThreshold = Duration.ZERO;
         private Listeners listeners = Listeners.NONE;
+        private java.util.List<String> entries = java.util.List.of();
+        private EndpointSource endpointSource;
+        private LoadBalancing loadBalancing = LoadBalancing.LEAST_BUSY;
+        private OutlierEjection outlierEjection = OutlierEjection.defaults();
+        private AddressResolver resolver = AddressResolver.system();
+        private Duration refreshEvery = DEFAULT_REFRESH_EVERY;
 
         private Builder() {
         }
@@ -325,6 +345,74 @@ public final class PoolConnFactory implements Closeable {
             if (address != null && Addresses.host(address).isEmpty()) {
                 throw new IllegalArgumentException("invalid address '" + address + "': a host is needed");
             }
+            this.entries = address == null ? java.util.List.of() : java.util.List.of(address);
+            return this;
+        }
+
+        /**
+         * The group behind {@link #get()}: {@code "host:port"} entries, each an endpoint with its own pool; a host
+         * name that resolves to several addresses stands for one endpoint per address. Replaces {@link #address}.
+         */
+        public Builder addresses(String... addresses) {
+            if (addresses == null) {
+                throw new IllegalArgumentException("addresses must not be null");
+            }
+            return addresses(java.util.Arrays.asList(addresses));
+        }
+
+        /** Like {@link #addresses(String...)}. */
+        public Builder addresses(java.util.List<String> addresses) {
+            if (addresses == null) {
+                throw new IllegalArgumentException("addresses must not be null");
+            }
+            java.util.List<String> checked = new java.util.ArrayList<>(addresses.size());
+            for (String a : addresses) {
+                if (a == null || Addresses.host(Addresses.validate(a)).isEmpty()) {
+                    throw new IllegalArgumentException("invalid address '" + a + "': expected host:port");
+                }
+                checked.add(a);
+            }
+            this.entries = java.util.List.copyOf(checked);
+            this.address = checked.size() == 1 ? checked.get(0) : null;
+            return this;
+        }
+
+        /** A dynamic group: the endpoints come from {@code source}, polled every {@link #refreshEvery}. */
+        public Builder endpointSource(EndpointSource source) {
+            this.endpointSource = source;
+            return this;
+        }
+
+        /** How {@link #get()} picks an endpoint of the group; default {@link LoadBalancing#LEAST_BUSY}. */
+        public Builder loadBalancing(LoadBalancing policy) {
+            if (policy == null) {
+                throw new IllegalArgumentException("loadBalancing must not be null");
+            }
+            this.loadBalancing = policy;
+            return this;
+        }
+
+        /** When failing endpoints leave the rotation; default {@link OutlierEjection#defaults()}. */
+        public Builder outlierEjection(OutlierEjection ejection) {
+            if (ejection == null) {
+                throw new IllegalArgumentException("outlierEjection must not be null");
+            }
+            this.outlierEjection = ejection;
+            return this;
+        }
+
+        /** How host names of the group become IP addresses; default {@link java.net.InetAddress#getAllByName}. */
+        public Builder resolver(AddressResolver resolver) {
+            if (resolver == null) {
+                throw new IllegalArgumentException("resolver must not be null");
+            }
+            this.resolver = resolver;
+            return this;
+        }
+
+        /** How often names are resolved again and the endpoint source polled; default 30 s; zero: never. */
+        public Builder refreshEvery(Duration interval) {
+            this.refreshEvery = nonNegative(interval, "refreshEvery");
             return this;
         }
 
@@ -438,7 +526,9 @@ public final class PoolConnFactory implements Closeable {
                     Deadlines.nanos(acquireTimeout, "acquireTimeout"), Deadlines.nanos(connectTimeout, "connectTimeout"),
                     Deadlines.nanos(readTimeout, "readTimeout"), Deadlines.nanos(writeTimeout, "writeTimeout"),
                     retry, validateOnBorrow, Deadlines.nanos(checkIdleAfter, "checkIdleAfter"), sslContext, Deadlines.nanos(leakDetectionThreshold, "leakDetectionThreshold"));
-            return new PoolConnFactory(config, listeners);
+            GroupConfig group = new GroupConfig(endpointSource != null ? java.util.List.of() : entries, endpointSource,
+                    loadBalancing, outlierEjection, resolver, Deadlines.nanos(refreshEvery, "refreshEvery"));
+            return new PoolConnFactory(config, group, listeners);
         }
 
         private static Duration nonNegative(Duration value, String what) {

@@ -50,4 +50,12 @@ public interface PoolListener {
     /** A connection was physically closed. */
     default void connectionClosed(String address, CloseReason reason) {
     }
+
+    /** Outlier ejection took an endpoint of the group out of rotation for {@code ejectedFor}. */
+    default void endpointEjected(String address, java.time.Duration ejectedFor) {
+    }
+
+    /** An ejected endpoint came back into rotation. */
+    default void endpointRestored(String address) {
+    }
 }

@@ -1,7 +1,7 @@
 package io.gtcp;
 
-import io.gtcp.internal.Addresses;
-import io.gtcp.internal.Link;
+import io.gtcp.internal.io.Addresses;
+import io.gtcp.internal.io.Link;
 
 import java.io.Closeable;
 import java.io.IOException;

@@ -33,7 +33,7 @@ class ModuleBoundaryTest {
 
     @Test
     void aModuleCannotReachTheInternals() throws Exception {
-        String errors = compileApp("class Reaches { io.gtcp.internal.Link link; }");
+        String errors = compileApp("class Reaches { io.gtcp.internal.io.Link link; }");
         assertThat(errors).contains("io.gtcp.internal").contains("not visible");
     }
 

@@ -1,7 +1,7 @@
 package io.gtcp.bench.jmh;
 
 import io.gtcp.bench.EchoServer;
-import io.gtcp.internal.Link;
+import io.gtcp.internal.io.Link;
 
 import java.util.concurrent.TimeUnit;
 

@@ -1,4 +1,6 @@
-package io.gtcp.internal;
+package io.gtcp.internal.pool;
+
+import io.gtcp.internal.io.Link;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

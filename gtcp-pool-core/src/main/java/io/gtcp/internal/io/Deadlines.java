@@ -1,4 +1,4 @@
-package io.gtcp.internal;
+package io.gtcp.internal.io;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,9 @@
-package io.gtcp.internal;
+package io.gtcp.internal.pool;
 
 import io.gtcp.AcquireTimeoutException;
 import io.gtcp.CloseReason;
 import io.gtcp.PoolStats;
+import io.gtcp.internal.io.Link;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -54,6 +55,7 @@ public final class AddressPool {
     private final LongAdder created = new LongAdder();
     private final LongAdder closed = new LongAdder();
     private final LongAdder acquireTimeouts = new LongAdder();
+    private final EndpointHealth health;
     private volatile Listeners listeners;
     private volatile boolean shutdown;
     /** How long a resolved address is reused for new connections. */
@@ -73,6 +75,12 @@ public final class AddressPool {
         this.scheduler = scheduler;
         this.slots = new AtomicReferenceArray<>(config.maxSize());
         this.permits = new Semaphore(config.maxSize(), true);
+        this.health = new EndpointHealth(address);
+    }
+
+    /** The failure accounting of this address. */
+    public EndpointHealth health() {
+        return health;
     }
 
     public String address() {
@@ -273,6 +281,7 @@ public final class AddressPool {
             link = Link.connect(address, target(start), connectTimeoutNanos, config.sslContext());
         } catch (IOException e) {
             resolved = null; // the next dial asks DNS again: the host may have moved
+            health.recordFailure(e);
             listeners.connectionFailed(address, e);
             throw e;
         }
@@ -342,6 +351,9 @@ public final class AddressPool {
         Listeners l = listeners;
         if (l != Listeners.NONE) {
             l.connectionReleased(address, now - entry.borrowedAt);
+        }
+        if (healthy && used) {
+            health.recordSuccess();
         }
         CloseReason reason;
         if (!healthy) {

@@ -1,4 +1,4 @@
-package io.gtcp.internal;
+package io.gtcp.internal.pool;
 
 import io.gtcp.Retry;
 

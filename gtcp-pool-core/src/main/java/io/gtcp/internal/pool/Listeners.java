@@ -1,4 +1,4 @@
-package io.gtcp.internal;
+package io.gtcp.internal.pool;
 
 import io.gtcp.CloseReason;
 import io.gtcp.PoolListener;
@@ -86,6 +86,16 @@ public final class Listeners implements PoolListener {
         fire(CLOSED, address, 0, reason);
     }
 
+    @Override
+    public void endpointEjected(String address, java.time.Duration ejectedFor) {
+        fire(EJECTED, address, 0, ejectedFor);
+    }
+
+    @Override
+    public void endpointRestored(String address) {
+        fire(RESTORED, address, 0, null);
+    }
+
     /** One callback; the constants below capture nothing, so firing allocates nothing. */
     @FunctionalInterface
     private interface Event {
@@ -101,6 +111,8 @@ public final class Listeners implements PoolListener {
     private static final Event TIMED_OUT = (l, a, n, d) -> l.acquireTimedOut(a);
     private static final Event LEAKED = (l, a, n, d) -> l.connectionLeaked(a, n, (Throwable) d);
     private static final Event CLOSED = (l, a, n, d) -> l.connectionClosed(a, (CloseReason) d);
+    private static final Event EJECTED = (l, a, n, d) -> l.endpointEjected(a, (java.time.Duration) d);
+    private static final Event RESTORED = (l, a, n, d) -> l.endpointRestored(a);
 
     private void fire(Event event, String address, long nanos, Object detail) {
         for (PoolListener l : listeners) {
