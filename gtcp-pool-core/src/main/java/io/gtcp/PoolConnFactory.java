@@ -2,6 +2,10 @@ package io.gtcp;
 
 import io.gtcp.internal.pool.AddressPool;
 import io.gtcp.internal.io.Addresses;
+import io.gtcp.internal.group.ConnectionOpener;
+import io.gtcp.internal.group.EndpointAddress;
+import io.gtcp.internal.group.EndpointGroup;
+import io.gtcp.internal.group.EndpointPools;
 import io.gtcp.internal.group.GroupConfig;
 import io.gtcp.internal.io.Deadlines;
 import io.gtcp.internal.pool.Listeners;
@@ -25,11 +29,15 @@ import javax.net.ssl.SSLContext;
  * production pool needs: a maximum size with a fair, bounded wait; idle TTL and maximum lifetime; a borrow-time
  * stale check; reconnect-on-send; leak detection; statistics and a listener SPI for metrics.
  *
- * <p>{@link #get()} borrows from the pool of the configured address, {@link #get(String)} from the pool of any
- * address (one pool per exact address string, created on first use). Closing the {@link PoolConn} gives it back.
- * One daemon housekeeping thread per factory closes expired idle connections (within about a second), keeps
- * {@code minIdle} connections ready, and forgets the pool of an address (other than the configured one) that
- * has stayed empty for a whole idle TTL. {@link #close()} closes the idle connections at once and the borrowed ones
+ * <p>{@link #get()} borrows from the factory's endpoint group: the configured address, or several
+ * ({@link Builder#addresses}, a host name standing for every address it resolves to, or an
+ * {@link EndpointSource}), each endpoint with its own pool, picked by the {@link LoadBalancing} policy, a failed
+ * dial moving on to the next endpoint, failing endpoints ejected for a while ({@link OutlierEjection}) and the list
+ * refreshed every {@link Builder#refreshEvery}. {@link #get(String)} borrows from the pool of any address (one
+ * pool per exact address string, created on first use), outside the group. Closing the {@link PoolConn} gives it
+ * back. One daemon housekeeping thread per factory closes expired idle connections (within about a second), keeps
+ * {@code minIdle} connections ready, and forgets the pool of an address (other than the group's) that has stayed
+ * empty for a whole idle TTL. {@link #close()} closes the idle connections at once and the borrowed ones
  * as they come back; afterwards {@code get} fails with "pool closed".
  *
  * <pre>{@code
@@ -58,7 +66,8 @@ public final class PoolConnFactory implements Closeable {
     private final PoolConfig config;
     private final GroupConfig group;
     private final ConcurrentHashMap<String, AddressPool> pools = new ConcurrentHashMap<>();
-    private final AddressPool defaultPool;
+    /** What {@link #get()} borrows from; null when neither an address nor a group is configured. */
+    private final EndpointGroup endpointGroup;
     private final ScheduledExecutorService housekeeper;
     private final ReentrantLock listenerLock = new ReentrantLock();
     private volatile Listeners listeners;
@@ -76,12 +85,10 @@ public final class PoolConnFactory implements Closeable {
         });
         executor.setRemoveOnCancelPolicy(true); // a returned connection's leak watch must not linger
         this.housekeeper = executor;
+        this.endpointGroup = group.isConfigured()
+                ? EndpointGroup.start(config.name(), group, new GroupPools(), housekeeper) : null;
         long period = housekeepingPeriod(config);
         housekeeper.scheduleWithFixedDelay(this::housekeep, period, period, TimeUnit.NANOSECONDS);
-        this.defaultPool = config.address() == null ? null : pool(config.address());
-        if (defaultPool != null && config.minIdle() > 0) {
-            housekeeper.execute(defaultPool::fillMinIdle);
-        }
     }
 
     public static Builder builder() {
@@ -99,14 +106,20 @@ public final class PoolConnFactory implements Closeable {
 
     // ------------------------------------------------------------------ borrowing
 
-    /** A connection to the configured address. */
+    /** A connection to an endpoint of the group: the configured address, or one of the configured addresses. */
     public PoolConn get() throws IOException {
-        AddressPool pool = defaultPool;
-        if (pool == null) {
+        EndpointGroup group = endpointGroup;
+        if (group == null) {
             throw new IllegalStateException("no address configured: set Builder.address or call get(address)");
         }
-        return borrow(pool, config.connectTimeoutNanos());
+        return group.borrow(OPEN, config.connectTimeoutNanos());
     }
+
+    /** How the group borrows from the endpoint it picked: a constant, so the borrow path allocates only the conn. */
+    private static final ConnectionOpener<PoolConn> OPEN = (pool, connectTimeoutNanos) -> {
+        PoolEntry entry = pool.borrow(connectTimeoutNanos);
+        return entry == null ? null : new PoolConn(pool, entry, connectTimeoutNanos);
+    };
 
     /** A connection to {@code address} ({@code "host:port"}), from that address's own pool. */
     public PoolConn get(String address) throws IOException {
@@ -219,11 +232,8 @@ public final class PoolConnFactory implements Closeable {
 
     /** The endpoints of the group behind {@link #get()} now, in list order; empty if there is no group. */
     public java.util.List<EndpointStatus> endpoints() {
-        AddressPool pool = defaultPool;
-        if (pool == null) {
-            return java.util.List.of();
-        }
-        return java.util.List.of(new EndpointStatus(pool.address(), false, 0, pool.stats()));
+        EndpointGroup group = endpointGroup;
+        return group == null ? java.util.List.of() : group.status();
     }
 
     /** The configured address, or null if there is none. */
@@ -246,7 +256,7 @@ public final class PoolConnFactory implements Closeable {
         for (AddressPool pool : pools.values()) {
             try {
                 pool.housekeep();
-                if (pool != defaultPool && pool.retireIfUnused()) {
+                if (!ownedByGroup(pool) && pool.retireIfUnused()) {
                     forget(pool);
                 }
             } catch (RuntimeException e) {
@@ -254,6 +264,11 @@ public final class PoolConnFactory implements Closeable {
                         .warn("housekeeping of {} failed", pool.address(), e);
             }
         }
+    }
+
+    private boolean ownedByGroup(AddressPool pool) {
+        EndpointGroup group = endpointGroup;
+        return group != null && group.owns(pool);
     }
 
     /** Drops a retired pool, so that addresses used once and never again do not pile up. */
@@ -275,6 +290,9 @@ public final class PoolConnFactory implements Closeable {
             return;
         }
         closed = true;
+        if (endpointGroup != null) {
+            endpointGroup.close();
+        }
         housekeeper.shutdownNow();
         for (AddressPool pool : pools.values()) {
             pool.shutdown();
@@ -286,6 +304,65 @@ public final class PoolConnFactory implements Closeable {
     public String toString() {
         return "PoolConnFactory[" + config.name() + (config.address() != null ? ", " + config.address() : "")
                 + ", max " + config.maxSize() + (closed ? ", closed" : "") + "]";
+    }
+
+    /**
+     * The group's endpoints live in the factory's one map of pools, like any address: {@link #stats()}, listeners,
+     * housekeeping and {@code get(address)} then treat them alike. The group says which endpoints exist; this makes
+     * and unmakes their pools.
+     */
+    private final class GroupPools implements EndpointPools {
+
+        @Override
+        public AddressPool open(EndpointAddress endpoint) {
+            String address = endpoint.address();
+            AddressPool pool;
+            AddressPool replaced;
+            // under the listener lock, so that a listener added meanwhile reaches this pool too
+            listenerLock.lock();
+            try {
+                pool = new AddressPool(address, endpoint.dialAs(), endpoint.target(), config, listeners, housekeeper);
+                replaced = pools.put(address, pool);
+                if (replaced != null) {
+                    listeners.poolRemoved(address);
+                }
+                listeners.poolAdded(address);
+            } finally {
+                listenerLock.unlock();
+            }
+            if (replaced != null && !ownedByGroup(replaced)) {
+                replaced.shutdown(); // a pool that get(address) made: the endpoint's own takes its place
+            }
+            if (closed) { // close() raced this creation and may have missed the pool
+                pool.shutdown();
+                listeners.poolRemoved(address);
+            } else if (config.minIdle() > 0) {
+                try {
+                    housekeeper.execute(pool::fillMinIdle);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    // the factory is closing
+                }
+            }
+            return pool;
+        }
+
+        @Override
+        public void drain(AddressPool pool) {
+            listenerLock.lock();
+            try {
+                if (pools.remove(pool.address(), pool)) {
+                    listeners.poolRemoved(pool.address());
+                }
+            } finally {
+                listenerLock.unlock();
+            }
+            pool.shutdown();
+        }
+
+        @Override
+        public Listeners listeners() {
+            return listeners;
+        }
     }
 
     private static long housekeepingPeriod(PoolConfig config) {

@@ -47,6 +47,10 @@ public final class AddressPool {
     private static final Logger log = LoggerFactory.getLogger(AddressPool.class);
 
     private final String address;
+    /** The {@code "host:port"} the dial names: TLS verifies its host; the address itself unless a group says else. */
+    private final String dialAs;
+    /** The IP a group endpoint dials, resolved by the group; null: resolve {@link #address} at dial time. */
+    private final InetSocketAddress fixedTarget;
     private final PoolConfig config;
     private final ScheduledExecutorService scheduler;
     private final AtomicReferenceArray<PoolEntry> slots;
@@ -69,7 +73,18 @@ public final class AddressPool {
     private static final int RETIRED = Integer.MIN_VALUE / 2;
 
     public AddressPool(String address, PoolConfig config, Listeners listeners, ScheduledExecutorService scheduler) {
+        this(address, address, null, config, listeners, scheduler);
+    }
+
+    /**
+     * The pool of an endpoint of a group: named {@code address} (its stats and events), dialling {@code target}
+     * (null: {@code address} resolved at dial time) under the name {@code dialAs}, whose host TLS verifies.
+     */
+    public AddressPool(String address, String dialAs, InetSocketAddress target, PoolConfig config,
+                       Listeners listeners, ScheduledExecutorService scheduler) {
         this.address = address;
+        this.dialAs = dialAs;
+        this.fixedTarget = target;
         this.config = config;
         this.listeners = listeners;
         this.scheduler = scheduler;
@@ -278,7 +293,7 @@ public final class AddressPool {
         long start = System.nanoTime();
         Link link;
         try {
-            link = Link.connect(address, target(start), connectTimeoutNanos, config.sslContext());
+            link = Link.connect(dialAs, target(start), connectTimeoutNanos, config.sslContext());
         } catch (IOException e) {
             resolved = null; // the next dial asks DNS again: the host may have moved
             health.recordFailure(e);
@@ -296,6 +311,9 @@ public final class AddressPool {
      * afresh.
      */
     private InetSocketAddress target(long now) throws java.net.UnknownHostException {
+        if (fixedTarget != null) {
+            return fixedTarget;
+        }
         InetSocketAddress target = resolved;
         if (target == null || now - resolvedAt > RESOLVE_TTL_NANOS) {
             target = Link.resolve(address);
@@ -467,6 +485,11 @@ public final class AddressPool {
     }
 
     // ------------------------------------------------------------------ stats and shutdown
+
+    /** Connections borrowed right now: what the least-busy balancing of a group compares. One volatile read. */
+    public int borrowed() {
+        return config.maxSize() - permits.availablePermits();
+    }
 
     private int idleCount() {
         int idle = 0;
