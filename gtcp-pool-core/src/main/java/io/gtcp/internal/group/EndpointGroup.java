@@ -213,7 +213,7 @@ public final class EndpointGroup {
         }
         announceRestored(restored);
         if (ejectedFor > 0) {
-            log.warn("endpoint group '{}': ejected {} for {} ms after {} failures in a row", name, endpoint,
+            log.warn("endpoint group '{}': ejected {} for {} ms after {} consecutive failure(s)", name, endpoint,
                     TimeUnit.NANOSECONDS.toMillis(ejectedFor), consecutiveFailures);
             pools.listeners().endpointEjected(endpoint.address.address(), Duration.ofNanos(ejectedFor));
             try {
