@@ -1,6 +1,7 @@
 package io.gtcp.internal.group;
 
 import io.gtcp.AcquireTimeoutException;
+import io.gtcp.CloseReason;
 import io.gtcp.EndpointStatus;
 import io.gtcp.internal.pool.AddressPool;
 
@@ -198,21 +199,21 @@ public final class EndpointGroup {
 
     /** An endpoint's pool counted a failure: perhaps eject it. On the failing caller's thread. */
     void endpointFailed(Endpoint endpoint, int consecutiveFailures) {
+        if (members.restoreDue(System.nanoTime())) {
+            restoreDue(); // an ejection that is over no longer counts against the group's maximum
+        }
         long ejectedFor;
-        List<Endpoint> restored = new ArrayList<>(0);
         lock.lock();
         try {
-            long now = System.nanoTime();
-            restoreDue(now, restored);
-            ejectedFor = detector.failed(endpoint, consecutiveFailures, members, now);
-            if (ejectedFor > 0 || !restored.isEmpty()) {
+            ejectedFor = detector.failed(endpoint, consecutiveFailures, members, System.nanoTime());
+            if (ejectedFor > 0) {
                 members = new Members(members.all);
             }
         } finally {
             lock.unlock();
         }
-        announceRestored(restored);
         if (ejectedFor > 0) {
+            endpoint.pool.closeIdle(CloseReason.EJECTED); // most likely to a dead server: free them now
             log.warn("endpoint group '{}': ejected {} for {} ms after {} consecutive failure(s)", name, endpoint,
                     TimeUnit.NANOSECONDS.toMillis(ejectedFor), consecutiveFailures);
             pools.listeners().endpointEjected(endpoint.address.address(), Duration.ofNanos(ejectedFor));
@@ -236,13 +237,41 @@ public final class EndpointGroup {
         }
     }
 
-    /** Restores the endpoints whose ejection is over; returns the members now. */
+    /**
+     * Restores the endpoints whose ejection is over; returns the members now. Their idle connections are closed
+     * before they are back in rotation: one returned during the ejection (a call that was under way when its
+     * server died) could be handed out unchecked, as recently used, and fail; the first borrow after a restore
+     * dials instead, which is the honest test of whether the server is back.
+     */
     private Members restoreDue() {
-        List<Endpoint> restored = new ArrayList<>(0);
+        List<Endpoint> due = new ArrayList<>(1);
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            for (Endpoint e : members.all) {
+                if (detector.ejectionOver(e, now)) {
+                    due.add(e);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (due.isEmpty()) {
+            return members;
+        }
+        for (Endpoint e : due) {
+            e.pool.closeIdle(CloseReason.EJECTED);
+        }
+        List<Endpoint> restored = new ArrayList<>(due.size());
         Members m;
         lock.lock();
         try {
-            restoreDue(System.nanoTime(), restored);
+            long now = System.nanoTime();
+            for (Endpoint e : due) {
+                if (e.member && detector.restoreIfDue(e, now)) {
+                    restored.add(e);
+                }
+            }
             if (!restored.isEmpty()) {
                 members = new Members(members.all);
             }
@@ -252,14 +281,6 @@ public final class EndpointGroup {
         }
         announceRestored(restored);
         return m;
-    }
-
-    private void restoreDue(long now, List<Endpoint> restored) {
-        for (Endpoint e : members.all) {
-            if (detector.restoreIfDue(e, now)) {
-                restored.add(e);
-            }
-        }
     }
 
     private void announceRestored(List<Endpoint> restored) {
@@ -319,7 +340,9 @@ public final class EndpointGroup {
             pools.drain(e.pool);
         }
         announceRestored(restored);
-        if (!joined.isEmpty() || !left.isEmpty()) {
+        if (current == Members.NONE && left.isEmpty()) {
+            log.debug("endpoint group '{}': endpoints {}", name, addresses()); // the first list: the factory's own start
+        } else if (!joined.isEmpty() || !left.isEmpty()) {
             log.info("endpoint group '{}': endpoints {}{}{}", name, addresses(),
                     joined.isEmpty() ? "" : ", joined " + joined, left.isEmpty() ? "" : ", left " + left);
         }

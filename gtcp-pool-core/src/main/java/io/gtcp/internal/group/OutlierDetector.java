@@ -63,25 +63,42 @@ final class OutlierDetector {
         return length;
     }
 
-    /** The endpoint served successfully: the next ejection, if any, starts from the base time again. */
+    /**
+     * The endpoint served successfully: the next ejection, if any, starts from the base time again. While it is
+     * ejected this waits for the restore: a success then is most likely a call that was under way before the
+     * server failed, and what counts is the endpoint's last word when it comes back.
+     */
     void recovered(Endpoint endpoint) {
-        endpoint.ejectionsInARow = 0;
-        endpoint.onProbation = false;
+        if (!endpoint.ejected) {
+            endpoint.ejectionsInARow = 0;
+            endpoint.onProbation = false;
+        }
+    }
+
+    /** Whether {@code endpoint} is ejected and its time is up by {@code now}. */
+    boolean ejectionOver(Endpoint endpoint, long now) {
+        return endpoint.ejected && now - endpoint.ejectedUntil >= 0;
     }
 
     /** Restores {@code endpoint} if its ejection is over by {@code now}; says whether it did. */
     boolean restoreIfDue(Endpoint endpoint, long now) {
-        if (!endpoint.ejected || now - endpoint.ejectedUntil < 0) {
+        if (!ejectionOver(endpoint, now)) {
             return false;
         }
         restore(endpoint);
         return true;
     }
 
-    /** Back into rotation: on probation, unless it has served successfully while it was out. */
+    /**
+     * Back into rotation: on probation if its last word was a failure; if it was a success (it served while it
+     * was out), as good as new.
+     */
     void restore(Endpoint endpoint) {
         endpoint.ejected = false;
         endpoint.onProbation = endpoint.pool.health().consecutiveFailures() > 0;
+        if (!endpoint.onProbation) {
+            endpoint.ejectionsInARow = 0;
+        }
     }
 
     /** How many endpoints of a group of {@code size} may be ejected at once. */

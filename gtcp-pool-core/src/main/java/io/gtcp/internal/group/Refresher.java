@@ -68,7 +68,7 @@ final class Refresher {
             entries = config.entries();
         }
         group.update(resolver.resolve(entries, config.source() == null, failures));
-        report(failures, "resolving failed");
+        report(failures, "some entries could not be resolved or used");
     }
 
     /** The source's entries now; malformed ones are left out (and reported), a null answer is a failed poll. */

@@ -408,7 +408,8 @@ public final class AddressPool {
         }
         total.decrementAndGet();
         closed.increment();
-        if (reason == CloseReason.BROKEN || reason == CloseReason.OUT_OF_SYNC || reason == CloseReason.STALE) {
+        if (reason == CloseReason.BROKEN || reason == CloseReason.OUT_OF_SYNC || reason == CloseReason.STALE
+                || reason == CloseReason.EJECTED) { // no goodbye to a peer that is gone or failing
             entry.link.abort();
         } else {
             entry.link.close();
@@ -536,13 +537,18 @@ public final class AddressPool {
     /** Closes the idle connections now; the borrowed ones are closed as they come back. Wakes every waiter. */
     public void shutdown() {
         shutdown = true;
+        closeIdle(CloseReason.FACTORY_CLOSED);
+        permits.release(config.maxSize() + 1); // each woken waiter sees the shutdown and passes its permit on
+    }
+
+    /** Closes the idle connections now, for {@code reason}; borrowed ones are left to their borrowers. */
+    public void closeIdle(CloseReason reason) {
         for (int i = 0; i < slots.length(); i++) {
             PoolEntry e = slots.getAcquire(i);
             if (e != null && e.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
-                remove(e, CloseReason.FACTORY_CLOSED);
+                remove(e, reason);
             }
         }
-        permits.release(config.maxSize() + 1); // each woken waiter sees the shutdown and passes its permit on
     }
 
     public boolean isShutdown() {
