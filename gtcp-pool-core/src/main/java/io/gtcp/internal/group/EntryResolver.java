@@ -45,13 +45,14 @@ final class EntryResolver {
      * The endpoints of {@code entries}, in their order (an address given twice counts once). A name that does not
      * resolve keeps its last good answer; its failure is added to {@code failures}.
      *
-     * @param singleEntryGroup whether the entries are the whole static group of one entry (see the class comment)
+     * @param configured whether the entries are the builder's (not a source's): a single one that resolves to one
+     *                   address then keeps its name (see the class comment)
      */
-    List<EndpointAddress> resolve(List<String> entries, boolean singleEntryGroup, List<Exception> failures) {
+    List<EndpointAddress> resolve(List<String> entries, boolean configured, List<Exception> failures) {
         Set<String> seen = new LinkedHashSet<>();
         List<EndpointAddress> endpoints = new ArrayList<>();
         for (String entry : entries) {
-            for (EndpointAddress e : resolveEntry(entry, singleEntryGroup && entries.size() == 1, failures)) {
+            for (EndpointAddress e : resolveEntry(entry, configured && entries.size() == 1, failures)) {
                 if (seen.add(e.address())) {
                     endpoints.add(e);
                 }
