@@ -416,7 +416,10 @@ public final class PoolConnFactory implements Closeable {
             return this;
         }
 
-        /** The address {@link #get()} uses, {@code "host:port"}; checked for form now, resolved at each dial. */
+        /**
+         * The address {@link #get()} uses, {@code "host:port"}: a group of one entry. Checked for form now; a host
+         * name is resolved when the factory is built and again every {@link #refreshEvery}.
+         */
         public Builder address(String address) {
             this.address = address == null ? null : Addresses.validate(address);
             if (address != null && Addresses.host(address).isEmpty()) {
