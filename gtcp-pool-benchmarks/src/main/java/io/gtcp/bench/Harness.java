@@ -40,10 +40,6 @@ public final class Harness {
         this.runner = new RoundRunner(payload, settings.maxOpsPerThread());
     }
 
-    public HarnessSettings settings() {
-        return settings;
-    }
-
     public Results run() throws Exception {
         Results results = new Results();
         List<EchoServer> servers = startServers(settings.group() ? 3 : 1);
