@@ -74,6 +74,7 @@ final class CommonsPool2Contender implements Contender {
         config.setMaxTotalPerKey(maxPerAddress);
         config.setMaxIdlePerKey(maxPerAddress);
         config.setMaxTotal(-1);
+        config.setMaxWait(java.time.Duration.ofSeconds(30)); // bounded like gtcp's default acquire timeout
         config.setTestOnBorrow(testOnBorrow);
         config.setJmxEnabled(false);
         this.pool = new GenericKeyedObjectPool<>(new SocketFactory(timeouts), config);
