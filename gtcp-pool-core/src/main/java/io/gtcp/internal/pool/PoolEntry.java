@@ -50,6 +50,10 @@ public final class PoolEntry {
     /** Whether the current borrower took it from the idle set (then reconnect-on-send may apply). */
     boolean fromIdle;
     Future<?> leakTask;
+    /** Where the current borrower borrowed it; only with leak detection on. */
+    Exception borrowStack;
+    /** When the housekeeper last checked it for a peer close while idle. */
+    long lastChecked;
 
     PoolEntry(Link link, long now, int initialState) {
         this.link = link;
