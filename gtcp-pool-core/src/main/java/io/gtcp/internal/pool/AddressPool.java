@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -274,7 +273,7 @@ public final class AddressPool {
         try {
             long now = System.nanoTime();
             entry = new PoolEntry(link, now, state);
-            setLifetime(entry, now);
+            entry.startLife(now, config.maxLifetimeNanos());
         } catch (Throwable e) {
             discard(link, CloseReason.BROKEN);
             throw e;
@@ -287,16 +286,6 @@ public final class AddressPool {
         }
     }
 
-    private void setLifetime(PoolEntry entry, long now) {
-        long lifetime = config.maxLifetimeNanos();
-        entry.mortal = lifetime > 0;
-        if (entry.mortal) {
-            // up to 2.5% earlier, so that connections dialled together do not all expire together
-            long spread = lifetime / 40;
-            entry.expiresAt = now + lifetime - (spread > 0 ? ThreadLocalRandom.current().nextLong(spread) : 0);
-        }
-    }
-
     /**
      * Reconnect-on-send: replaces the entry's connection with a freshly dialled one (the borrower keeps its
      * place in the pool) and closes the old one. Returns the new link.
@@ -306,8 +295,7 @@ public final class AddressPool {
         long now = System.nanoTime();
         Link old = entry.link;
         entry.link = fresh;
-        entry.createdAt = now;
-        setLifetime(entry, now);
+        entry.startLife(now, config.maxLifetimeNanos());
         discard(old, CloseReason.REPLACED);
         return fresh;
     }

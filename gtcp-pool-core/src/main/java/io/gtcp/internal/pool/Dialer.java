@@ -4,6 +4,7 @@ import io.gtcp.internal.io.Link;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
@@ -47,7 +48,9 @@ final class Dialer {
             link = Link.connect(address, target(start), timeoutNanos, tls);
         } catch (IOException e) {
             resolved = null;
-            health.recordFailure(e);
+            if (!(e instanceof ClosedByInterruptException)) { // cancelled (a factory closing): not the address's fault
+                health.recordFailure(e);
+            }
             listeners.connectionFailed(address, e);
             throw e;
         }
