@@ -264,6 +264,7 @@ public class Conn implements Closeable {
             endedBetweenMessages = nothingLeft(l);
             throw e;
         }
+        endedBetweenMessages = false; // an end of stream from here on cuts a frame short
         int length = Frames.checkLength(header, max);
         return length == 0 ? Frames.empty() : l.readExact(length, deadline, r);
     }
