@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * One daemon housekeeping thread per factory closes expired idle connections (within about a second), checks idle
  * connections for a peer close in the background, and forgets the pool of an address (other than the configured
  * one) that has stayed empty for a whole idle TTL; up to two filler threads, ended when idle, dial to keep
- * {@code minIdle} connections ready (see {@link Housekeeper}). {@link #close()} closes the idle connections at once and the borrowed ones
- * as they come back; afterwards {@code get} fails with "pool closed".
+ * {@code minIdle} connections ready, so that a slow dial never holds up the housekeeping. {@link #close()} closes
+ * the idle connections at once and the borrowed ones as they come back, and ends those threads; afterwards
+ * {@code get} fails with "pool closed".
  *
  * <pre>{@code
  * try (PoolConnFactory pool = PoolConnFactory.builder().address("127.0.0.1:8999").build();
