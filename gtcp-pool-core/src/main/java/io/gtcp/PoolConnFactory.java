@@ -1,6 +1,7 @@
 package io.gtcp;
 
 import io.gtcp.internal.pool.AddressPool;
+import io.gtcp.internal.pool.Housekeeper;
 import io.gtcp.internal.io.Addresses;
 import io.gtcp.internal.group.GroupConfig;
 import io.gtcp.internal.io.Deadlines;
@@ -14,11 +15,12 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pools TCP connections per address, the way gtcp's {@code PoolConn} does, with the limits and checks a
@@ -27,10 +29,12 @@ import javax.net.ssl.SSLContext;
  *
  * <p>{@link #get()} borrows from the pool of the configured address, {@link #get(String)} from the pool of any
  * address (one pool per exact address string, created on first use). Closing the {@link PoolConn} gives it back.
- * One daemon housekeeping thread per factory closes expired idle connections (within about a second), keeps
- * {@code minIdle} connections ready, and forgets the pool of an address (other than the configured one) that
- * has stayed empty for a whole idle TTL. {@link #close()} closes the idle connections at once and the borrowed ones
- * as they come back; afterwards {@code get} fails with "pool closed".
+ * One daemon housekeeping thread per factory closes expired idle connections (within about a second), checks idle
+ * connections for a peer close in the background, and forgets the pool of an address (other than the configured
+ * one) that has stayed empty for a whole idle TTL; up to two filler threads, ended when idle, dial to keep
+ * {@code minIdle} connections ready, so that a slow dial never holds up the housekeeping. {@link #close()} closes
+ * the idle connections at once and the borrowed ones as they come back, and ends those threads; afterwards
+ * {@code get} fails with "pool closed".
  *
  * <pre>{@code
  * try (PoolConnFactory pool = PoolConnFactory.builder().address("127.0.0.1:8999").build();
@@ -52,6 +56,7 @@ public final class PoolConnFactory implements Closeable {
     /** How often a group re-resolves its host names and polls its endpoint source. */
     public static final Duration DEFAULT_REFRESH_EVERY = Duration.ofSeconds(30);
 
+    private static final Logger log = LoggerFactory.getLogger(PoolConnFactory.class);
     private static final long MAX_HOUSEKEEPING_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MIN_HOUSEKEEPING_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -59,7 +64,7 @@ public final class PoolConnFactory implements Closeable {
     private final GroupConfig group;
     private final ConcurrentHashMap<String, AddressPool> pools = new ConcurrentHashMap<>();
     private final AddressPool defaultPool;
-    private final ScheduledExecutorService housekeeper;
+    private final Housekeeper housekeeper;
     private final ReentrantLock listenerLock = new ReentrantLock();
     private volatile Listeners listeners;
     private volatile boolean closed;
@@ -68,20 +73,21 @@ public final class PoolConnFactory implements Closeable {
         this.config = config;
         this.group = group;
         this.listeners = listeners;
-        String threadName = "gtcp-pool-housekeeper-" + config.name();
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, threadName);
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.setRemoveOnCancelPolicy(true); // a returned connection's leak watch must not linger
-        this.housekeeper = executor;
-        long period = housekeepingPeriod(config);
-        housekeeper.scheduleWithFixedDelay(this::housekeep, period, period, TimeUnit.NANOSECONDS);
+        this.housekeeper = new Housekeeper(config.name(), housekeepingPeriod(config), pools::values,
+                this::retirable, this::forget);
         this.defaultPool = config.address() == null ? null : pool(config.address());
-        if (defaultPool != null && config.minIdle() > 0) {
-            housekeeper.execute(defaultPool::fillMinIdle);
+        if (defaultPool != null) {
+            housekeeper.fillSoon(defaultPool);
         }
+        log.info("pool '{}' started: {}, max {} per address, min idle {}, idle ttl {} ms, connect timeout {} ms, "
+                + "acquire timeout {} ms{}", config.name(), config.address() != null ? config.address()
+                : group.entries().isEmpty() ? "any address" : group.entries(), config.maxSize(), config.minIdle(),
+                millis(config.ttlNanos()), millis(config.connectTimeoutNanos()), millis(config.acquireTimeoutNanos()),
+                config.sslContext() != null ? ", TLS" : "");
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     public static Builder builder() {
@@ -143,7 +149,7 @@ public final class PoolConnFactory implements Closeable {
             if (pool != null) {
                 return pool;
             }
-            pool = new AddressPool(address, config, listeners, housekeeper);
+            pool = new AddressPool(address, config, listeners, housekeeper.scheduler());
             pools.put(address, pool);
             listeners.poolAdded(address);
         } finally {
@@ -157,7 +163,7 @@ public final class PoolConnFactory implements Closeable {
     }
 
     private AddressPool closedPool(String address) {
-        AddressPool pool = new AddressPool(address, config, Listeners.NONE, housekeeper);
+        AddressPool pool = new AddressPool(address, config, Listeners.NONE, housekeeper.scheduler());
         pool.shutdown();
         return pool;
     }
@@ -242,18 +248,9 @@ public final class PoolConnFactory implements Closeable {
 
     // ------------------------------------------------------------------ lifecycle
 
-    private void housekeep() {
-        for (AddressPool pool : pools.values()) {
-            try {
-                pool.housekeep();
-                if (pool != defaultPool && pool.retireIfUnused()) {
-                    forget(pool);
-                }
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(PoolConnFactory.class)
-                        .warn("housekeeping of {} failed", pool.address(), e);
-            }
-        }
+    /** Whether the housekeeper may retire {@code pool} once unused: any but the configured address's. */
+    private boolean retirable(AddressPool pool) {
+        return pool != defaultPool;
     }
 
     /** Drops a retired pool, so that addresses used once and never again do not pile up. */
@@ -268,18 +265,24 @@ public final class PoolConnFactory implements Closeable {
         }
     }
 
-    /** Closes idle connections now and borrowed ones as they come back; stops the housekeeping thread. */
+    /**
+     * Closes idle connections now and borrowed ones as they come back; stops the housekeeping and filler threads
+     * (a background dial in progress is interrupted), so no thread of this factory outlives it.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        housekeeper.shutdownNow();
+        housekeeper.close();
+        PoolStats before = stats();
         for (AddressPool pool : pools.values()) {
             pool.shutdown();
             listeners.poolRemoved(pool.address());
         }
+        log.info("pool '{}' closed: {} idle connections closed, {} borrowed ones close as they come back",
+                config.name(), before.idle(), before.active());
     }
 
     @Override
