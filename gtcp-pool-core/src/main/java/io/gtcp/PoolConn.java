@@ -100,6 +100,13 @@ public class PoolConn extends Conn {
     }
 
     @Override
+    ExchangeObserver.Exchange exchangeStarted() {
+        ExchangeObserver observer = pool.config().exchangeObserver(); // NONE unless the builder set one
+        return observer == ExchangeObserver.NONE ? ExchangeObserver.Exchange.NONE
+                : observer.start(pool.config().name(), pool.address());
+    }
+
+    @Override
     void writeFrame(Link l, byte[] data, long deadline, Retry retry) throws IOException {
         PoolEntry e = entry;
         if (used || e == null || !e.fromIdle()) {

@@ -326,6 +326,7 @@ public final class PoolConnFactory implements Closeable {
         private OutlierEjection outlierEjection = OutlierEjection.defaults();
         private AddressResolver resolver = AddressResolver.system();
         private Duration refreshEvery = DEFAULT_REFRESH_EVERY;
+        private ExchangeObserver exchangeObserver = ExchangeObserver.NONE;
 
         private Builder() {
         }
@@ -508,6 +509,12 @@ public final class PoolConnFactory implements Closeable {
             return this;
         }
 
+        /** Observes each sendRecv* / sendRecvPkg* exchange on the pooled connections (tracing); default none. */
+        public Builder exchangeObserver(ExchangeObserver observer) {
+            this.exchangeObserver = observer == null ? ExchangeObserver.NONE : observer;
+            return this;
+        }
+
         /** Adds a listener of pool events (metrics, health). */
         public Builder listener(PoolListener listener) {
             if (listener == null) {
@@ -525,7 +532,8 @@ public final class PoolConnFactory implements Closeable {
                     Deadlines.nanos(ttl, "ttl"), Deadlines.nanos(maxLifetime, "maxLifetime"), maxSize, minIdle,
                     Deadlines.nanos(acquireTimeout, "acquireTimeout"), Deadlines.nanos(connectTimeout, "connectTimeout"),
                     Deadlines.nanos(readTimeout, "readTimeout"), Deadlines.nanos(writeTimeout, "writeTimeout"),
-                    retry, validateOnBorrow, Deadlines.nanos(checkIdleAfter, "checkIdleAfter"), sslContext, Deadlines.nanos(leakDetectionThreshold, "leakDetectionThreshold"));
+                    retry, validateOnBorrow, Deadlines.nanos(checkIdleAfter, "checkIdleAfter"), sslContext, Deadlines.nanos(leakDetectionThreshold, "leakDetectionThreshold"),
+                    exchangeObserver);
             GroupConfig group = new GroupConfig(endpointSource != null ? java.util.List.of() : entries, endpointSource,
                     loadBalancing, outlierEjection, resolver, Deadlines.nanos(refreshEvery, "refreshEvery"));
             return new PoolConnFactory(config, group, listeners);
