@@ -66,6 +66,20 @@ class GtcpPoolApplicationTests {
     }
 
     @Test
+    void invalidValueOfANamedPoolIsReportedWithItsFullPath(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> application().run("--gtcp.pools.orders.max-size=0"));
+        assertThat(output).contains("The gtcp pool 'orders' could not be configured")
+            .contains("Property: gtcp.pools.orders.max-size")
+            .contains("Change gtcp.pools.orders.max-size in the application's configuration: it must be at least 1.");
+    }
+
+    @Test
+    void unconvertibleValueOfANamedPoolIsReportedWithItsFullPath(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> application().run("--gtcp.pools.orders.max-size=many"));
+        assertThat(output).contains("APPLICATION FAILED TO START").contains("gtcp.pools.orders.max-size");
+    }
+
+    @Test
     void readmeExampleConfigurationBinds() throws IOException {
         try (EchoServer server = EchoServer.plain();
                 ConfigurableApplicationContext context = application().run(
