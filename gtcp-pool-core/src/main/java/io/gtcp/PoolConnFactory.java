@@ -236,6 +236,11 @@ public final class PoolConnFactory implements Closeable {
         return config.maxSize();
     }
 
+    /** The idle connections kept ready per address of the group. */
+    public int minIdle() {
+        return config.minIdle();
+    }
+
     public boolean isClosed() {
         return closed;
     }
