@@ -50,6 +50,9 @@ class GtcpPoolApplicationTests {
                     .tag("address", server.address()).gauge().value()).isEqualTo(1);
             }
             assertThat(registry.get(GtcpPoolMetrics.IDLE).tag("pool", "orders").gauge().value()).isEqualTo(1);
+            assertThat(registry.get("gtcp.client.requests").tag("pool", "orders").tag("address", server.address())
+                .tag("outcome", "SUCCESS").timer().count()).as("the exchange, observed and timed by Boot's handler")
+                .isEqualTo(1);
             HealthIndicator health = context.getBean("gtcpHealthContributor", HealthIndicator.class);
             assertThat(health.health().getStatus()).isEqualTo(Status.UP);
         }
