@@ -103,7 +103,7 @@ public final class PoolConnFactory implements Closeable {
     public PoolConn get() throws IOException {
         AddressPool pool = defaultPool;
         if (pool == null) {
-            throw new IllegalStateException("no address configured: set Builder.address or call get(address)");
+            throw new IllegalStateException("no address configured: " + config.addressHint() + " or call get(address)");
         }
         return borrow(pool, config.connectTimeoutNanos());
     }
@@ -332,6 +332,7 @@ public final class PoolConnFactory implements Closeable {
         private AddressResolver resolver = AddressResolver.system();
         private Duration refreshEvery = DEFAULT_REFRESH_EVERY;
         private ExchangeObserver exchangeObserver = ExchangeObserver.NONE;
+        private String addressHint = "set Builder.address";
 
         private Builder() {
         }
@@ -520,6 +521,19 @@ public final class PoolConnFactory implements Closeable {
             return this;
         }
 
+        /**
+         * How a user of this factory sets its address, for the error of {@link #get()} when it has none; default
+         * "set Builder.address". Whoever builds factories from configuration names its keys here (the Spring Boot
+         * starter: "set gtcp.pool.address").
+         */
+        public Builder addressHint(String hint) {
+            if (hint == null || hint.isBlank()) {
+                throw new IllegalArgumentException("addressHint must not be blank");
+            }
+            this.addressHint = hint;
+            return this;
+        }
+
         /** Adds a listener of pool events (metrics, health). */
         public Builder listener(PoolListener listener) {
             if (listener == null) {
@@ -538,7 +552,7 @@ public final class PoolConnFactory implements Closeable {
                     Deadlines.nanos(acquireTimeout, "acquireTimeout"), Deadlines.nanos(connectTimeout, "connectTimeout"),
                     Deadlines.nanos(readTimeout, "readTimeout"), Deadlines.nanos(writeTimeout, "writeTimeout"),
                     retry, validateOnBorrow, Deadlines.nanos(checkIdleAfter, "checkIdleAfter"), sslContext, Deadlines.nanos(leakDetectionThreshold, "leakDetectionThreshold"),
-                    exchangeObserver);
+                    exchangeObserver, addressHint);
             GroupConfig group = new GroupConfig(endpointSource != null ? java.util.List.of() : entries, endpointSource,
                     loadBalancing, outlierEjection, resolver, Deadlines.nanos(refreshEvery, "refreshEvery"));
             return new PoolConnFactory(config, group, listeners);

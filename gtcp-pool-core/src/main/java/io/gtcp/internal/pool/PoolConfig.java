@@ -14,5 +14,5 @@ public record PoolConfig(String name, String address, long ttlNanos, long maxLif
                          int minIdle, long acquireTimeoutNanos, long connectTimeoutNanos, long readTimeoutNanos,
                          long writeTimeoutNanos, Retry retry, boolean validateOnBorrow, long staleCheckAfterNanos,
                          SSLContext sslContext, long leakDetectionNanos,
-                         ExchangeObserver exchangeObserver) {
+                         ExchangeObserver exchangeObserver, String addressHint) {
 }

@@ -48,7 +48,9 @@ public final class GtcpPoolPropertiesMapper {
      * {@code gtcp.pools.<name>}), which is how a rejected value's property is named.
      */
     public PoolConnFactory.Builder builder(String prefix, GtcpPoolProperties properties) {
-        PoolConnFactory.Builder builder = PoolConnFactory.builder();
+        PoolConnFactory.Builder builder = PoolConnFactory.builder()
+            .addressHint("set " + prefix + ".address (or " + prefix + ".addresses, " + prefix
+                    + ".discovery.service-id)");
         PropertyMapper map = PropertyMapper.get();
         map.from(properties::getName).to(checked(prefix + ".name", "it must not be blank", builder::name));
         target(prefix, properties, builder);

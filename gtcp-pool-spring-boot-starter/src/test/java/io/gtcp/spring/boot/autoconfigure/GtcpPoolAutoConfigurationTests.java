@@ -74,6 +74,18 @@ class GtcpPoolAutoConfigurationTests {
     }
 
     @Test
+    void getWithoutAnAddressNamesTheProperty() {
+        this.contextRunner.withPropertyValues("gtcp.pools.orders.max-size=2").run((context) -> {
+            assertThatExceptionOfType(IllegalStateException.class)
+                .isThrownBy(() -> context.getBean(PoolConnFactory.class).get())
+                .withMessageContaining("set gtcp.pool.address");
+            assertThatExceptionOfType(IllegalStateException.class)
+                .isThrownBy(() -> context.getBean("ordersPoolConnFactory", PoolConnFactory.class).get())
+                .withMessageContaining("set gtcp.pools.orders.address");
+        });
+    }
+
+    @Test
     void propertyDefaultsAreTheCoreDefaults() {
         GtcpPoolProperties properties = new GtcpPoolProperties();
         assertThat(properties.getName()).isEqualTo(PoolConnFactory.DEFAULT_NAME);
