@@ -220,9 +220,10 @@ class GtcpPoolMetricsAutoConfigurationTests {
                         "gtcp.pools.orders.address=" + other.address(), "gtcp.pools.orders.min-idle=1")
                 .run((context) -> {
                     MeterRegistry registry = context.getBean(MeterRegistry.class);
-                    context.getBean("ordersPoolConnFactory", PoolConnFactory.class).get().close();
-                    assertThat(registry.get(GtcpPoolMetrics.IDLE).tag("pool", "orders").tag("address", other.address())
-                        .gauge().value()).isEqualTo(1);
+                    try (PoolConn held = context.getBean("ordersPoolConnFactory", PoolConnFactory.class).get()) {
+                        assertThat(registry.get(GtcpPoolMetrics.ACTIVE).tag("pool", "orders")
+                            .tag("address", other.address()).gauge().value()).isEqualTo(1);
+                    }
                     assertThat(registry.get(GtcpPoolMetrics.MIN).tag("pool", "orders").gauge().value()).isEqualTo(1);
                     assertThat(registry.get(GtcpPoolMetrics.MIN).tag("pool", "default").gauge().value()).isZero();
                 });
