@@ -4,7 +4,6 @@ import io.gtcp.PoolConnFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -37,8 +36,8 @@ public final class GtcpPoolAutoConfiguration {
         return factories.build(GtcpPoolConnFactories.DEFAULT_PREFIX, properties);
     }
 
+    /** Infrastructure, not meant to be replaced: the named pools' bean definitions name it as their factory. */
     @Bean
-    @ConditionalOnMissingBean
     GtcpPoolConnFactories gtcpPoolConnFactories(Environment environment, ObjectProvider<SslBundles> sslBundles,
             ObjectProvider<GtcpEndpointSources> endpointSources,
             ObjectProvider<GtcpPoolConnFactoryBuilderCustomizer> customizers) {

@@ -222,7 +222,7 @@ class GtcpPoolMetricsAutoConfigurationTests {
                     MeterRegistry registry = context.getBean(MeterRegistry.class);
                     try (PoolConn held = context.getBean("ordersPoolConnFactory", PoolConnFactory.class).get()) {
                         assertThat(registry.get(GtcpPoolMetrics.ACTIVE).tag("pool", "orders")
-                            .tag("address", other.address()).gauge().value()).isEqualTo(1);
+                            .tag("address", held.address()).gauge().value()).isEqualTo(1);
                     }
                     assertThat(registry.get(GtcpPoolMetrics.MIN).tag("pool", "orders").gauge().value()).isEqualTo(1);
                     assertThat(registry.get(GtcpPoolMetrics.MIN).tag("pool", "default").gauge().value()).isZero();
