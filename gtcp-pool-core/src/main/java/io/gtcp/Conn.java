@@ -186,16 +186,20 @@ public class Conn implements Closeable {
         requireData(data);
         Retry r = retry(retry);
         Link l = begin();
+        ExchangeObserver.Exchange exchange = exchangeStarted();
         try {
             long readDeadline = readDeadline(callDeadline);
             writeFrame(l, data, writeDeadline(callDeadline), r);
             byte[] reply = receive(link, receive, readDeadline, r);
             succeeded();
+            exchange.end(null);
             return reply;
         } catch (IOException e) {
+            exchange.end(e);
             throw failed(e);
         } catch (RuntimeException | Error e) {
             escaped(e);
+            exchange.end(e);
             throw e;
         }
     }
@@ -300,16 +304,20 @@ public class Conn implements Closeable {
         int max = o.effectiveMaxDataSize();
         Retry r = retry(o.retry());
         Link l = begin();
+        ExchangeObserver.Exchange exchange = exchangeStarted();
         try {
             long readDeadline = readDeadline(callDeadline);
             writeFrame(l, frame, writeDeadline(callDeadline), r);
             byte[] reply = receiveFrame(link, headerSize, max, readDeadline, r);
             succeeded();
+            exchange.end(null);
             return reply;
         } catch (IOException e) {
+            exchange.end(e);
             throw failed(e);
         } catch (RuntimeException | Error e) {
             escaped(e);
+            exchange.end(e);
             throw e;
         }
     }
@@ -388,6 +396,11 @@ public class Conn implements Closeable {
 
     /** Records an operation ended by an unchecked exception or an error: the connection's state is unknown. */
     void escaped(Throwable e) {
+    }
+
+    /** An exchange (sendRecv*, sendRecvPkg*) begins: a plain connection observes none. */
+    ExchangeObserver.Exchange exchangeStarted() {
+        return ExchangeObserver.Exchange.NONE;
     }
 
     /** Writes one buffer: the single write path of every send variant. */

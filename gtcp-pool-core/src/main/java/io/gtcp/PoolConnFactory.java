@@ -109,7 +109,7 @@ public final class PoolConnFactory implements Closeable {
     public PoolConn get() throws IOException {
         AddressPool pool = defaultPool;
         if (pool == null) {
-            throw new IllegalStateException("no address configured: set Builder.address or call get(address)");
+            throw new IllegalStateException("no address configured: " + config.addressHint() + " or call get(address)");
         }
         return borrow(pool, config.connectTimeoutNanos());
     }
@@ -242,6 +242,11 @@ public final class PoolConnFactory implements Closeable {
         return config.maxSize();
     }
 
+    /** The idle connections kept ready per address of the group. */
+    public int minIdle() {
+        return config.minIdle();
+    }
+
     public boolean isClosed() {
         return closed;
     }
@@ -329,6 +334,8 @@ public final class PoolConnFactory implements Closeable {
         private OutlierEjection outlierEjection = OutlierEjection.defaults();
         private AddressResolver resolver = AddressResolver.system();
         private Duration refreshEvery = DEFAULT_REFRESH_EVERY;
+        private ExchangeObserver exchangeObserver = ExchangeObserver.NONE;
+        private String addressHint = "set Builder.address";
 
         private Builder() {
         }
@@ -511,6 +518,25 @@ public final class PoolConnFactory implements Closeable {
             return this;
         }
 
+        /** Observes each sendRecv* / sendRecvPkg* exchange on the pooled connections (tracing); default none. */
+        public Builder exchangeObserver(ExchangeObserver observer) {
+            this.exchangeObserver = observer == null ? ExchangeObserver.NONE : observer;
+            return this;
+        }
+
+        /**
+         * How a user of this factory sets its address, for the error of {@link #get()} when it has none; default
+         * "set Builder.address". Whoever builds factories from configuration names its keys here (the Spring Boot
+         * starter: "set gtcp.pool.address").
+         */
+        public Builder addressHint(String hint) {
+            if (hint == null || hint.isBlank()) {
+                throw new IllegalArgumentException("addressHint must not be blank");
+            }
+            this.addressHint = hint;
+            return this;
+        }
+
         /** Adds a listener of pool events (metrics, health). */
         public Builder listener(PoolListener listener) {
             if (listener == null) {
@@ -528,7 +554,8 @@ public final class PoolConnFactory implements Closeable {
                     Deadlines.nanos(ttl, "ttl"), Deadlines.nanos(maxLifetime, "maxLifetime"), maxSize, minIdle,
                     Deadlines.nanos(acquireTimeout, "acquireTimeout"), Deadlines.nanos(connectTimeout, "connectTimeout"),
                     Deadlines.nanos(readTimeout, "readTimeout"), Deadlines.nanos(writeTimeout, "writeTimeout"),
-                    retry, validateOnBorrow, Deadlines.nanos(checkIdleAfter, "checkIdleAfter"), sslContext, Deadlines.nanos(leakDetectionThreshold, "leakDetectionThreshold"));
+                    retry, validateOnBorrow, Deadlines.nanos(checkIdleAfter, "checkIdleAfter"), sslContext, Deadlines.nanos(leakDetectionThreshold, "leakDetectionThreshold"),
+                    exchangeObserver, addressHint);
             GroupConfig group = new GroupConfig(endpointSource != null ? java.util.List.of() : entries, endpointSource,
                     loadBalancing, outlierEjection, resolver, Deadlines.nanos(refreshEvery, "refreshEvery"));
             return new PoolConnFactory(config, group, listeners);
