@@ -3,9 +3,11 @@ package io.gtcp;
 import java.net.SocketTimeoutException;
 
 /**
- * No connection of a pool became free within the acquire timeout. The message names the address, the pool's
- * maximum size and how many callers were waiting, which is usually enough to tell an undersized pool from a
- * leak (see the factory's leak detection).
+ * No connection of a pool became free within the acquire timeout. The message gives the pool's state when the
+ * caller gave up: the address, how many connections were borrowed (active) and idle, how many other callers were
+ * waiting (pending) and the maximum size, which is usually enough to tell an undersized pool from a leak. With
+ * the factory's leak detection on, the stack where the connection held longest was borrowed is attached as a
+ * suppressed exception: that is where to look for code that does not give connections back.
  */
 public class AcquireTimeoutException extends SocketTimeoutException {
 
@@ -14,13 +16,24 @@ public class AcquireTimeoutException extends SocketTimeoutException {
     private final String address;
     private final int maxSize;
     private final int waiting;
+    private final int active;
+    private final int idle;
 
+    /** A timeout whose pool was full: {@code maxSize} connections active, none idle. */
     public AcquireTimeoutException(String address, int maxSize, int waiting, long waitedMillis) {
-        super("timed out after " + waitedMillis + " ms waiting for a connection to " + address
-                + ": all " + maxSize + " connections (max size) are in use, " + waiting + " callers waiting");
+        this(address, maxSize, waiting, waitedMillis, maxSize, 0);
+    }
+
+    /** A timeout with the pool's state: {@code active} borrowed, {@code idle} idle, {@code waiting} others waiting. */
+    public AcquireTimeoutException(String address, int maxSize, int waiting, long waitedMillis, int active,
+                                   int idle) {
+        super("timed out after " + waitedMillis + " ms waiting for a connection to " + address + ": active "
+                + active + ", idle " + idle + ", pending " + waiting + " (other callers waiting), max " + maxSize);
         this.address = address;
         this.maxSize = maxSize;
         this.waiting = waiting;
+        this.active = active;
+        this.idle = idle;
     }
 
     /** The address whose pool was exhausted. */
@@ -33,8 +46,18 @@ public class AcquireTimeoutException extends SocketTimeoutException {
         return maxSize;
     }
 
-    /** How many callers were waiting when this one gave up (itself included). */
+    /** How many other callers were waiting when this one gave up (not counting itself). */
     public int waiting() {
         return waiting;
+    }
+
+    /** How many connections were borrowed when this caller gave up. */
+    public int active() {
+        return active;
+    }
+
+    /** How many connections were idle when this caller gave up (ones between owners count as idle). */
+    public int idle() {
+        return idle;
     }
 }

@@ -5,6 +5,7 @@ import io.gtcp.internal.io.Frames;
 import io.gtcp.internal.io.Link;
 
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -40,6 +41,8 @@ public class Conn implements Closeable {
     private static final byte[] NEWLINE = {'\n'};
 
     Link link;
+    /** Set when a receive met the end of stream before any byte of the next message: the peer closed cleanly. */
+    boolean endedBetweenMessages;
     private boolean closed;
     private long recvDeadline = Deadlines.NONE;
     private long sendDeadline = Deadlines.NONE;
@@ -96,6 +99,9 @@ public class Conn implements Closeable {
             succeeded();
         } catch (IOException e) {
             throw failed(e);
+        } catch (RuntimeException | Error e) {
+            escaped(e);
+            throw e;
         }
     }
 
@@ -119,8 +125,14 @@ public class Conn implements Closeable {
             byte[] data = receive(l, length, readDeadline(callDeadline), r);
             succeeded();
             return data;
+        } catch (EOFException e) {
+            endedBetweenMessages = length <= 0; // those reads end the stream only before reading a byte
+            throw failed(e);
         } catch (IOException e) {
             throw failed(e);
+        } catch (RuntimeException | Error e) {
+            escaped(e);
+            throw e;
         }
     }
 
@@ -153,6 +165,9 @@ public class Conn implements Closeable {
             return data;
         } catch (IOException e) {
             throw failed(e);
+        } catch (RuntimeException | Error e) {
+            escaped(e);
+            throw e;
         }
     }
 
@@ -171,14 +186,21 @@ public class Conn implements Closeable {
         requireData(data);
         Retry r = retry(retry);
         Link l = begin();
+        ExchangeObserver.Exchange exchange = exchangeStarted();
         try {
             long readDeadline = readDeadline(callDeadline);
             writeFrame(l, data, writeDeadline(callDeadline), r);
             byte[] reply = receive(link, receive, readDeadline, r);
             succeeded();
+            exchange.end(null);
             return reply;
         } catch (IOException e) {
+            exchange.end(e);
             throw failed(e);
+        } catch (RuntimeException | Error e) {
+            escaped(e);
+            exchange.end(e);
+            throw e;
         }
     }
 
@@ -204,6 +226,9 @@ public class Conn implements Closeable {
             succeeded();
         } catch (IOException e) {
             throw failed(e);
+        } catch (RuntimeException | Error e) {
+            escaped(e);
+            throw e;
         }
     }
 
@@ -229,13 +254,37 @@ public class Conn implements Closeable {
             return frame;
         } catch (IOException e) {
             throw failed(e);
+        } catch (RuntimeException | Error e) {
+            escaped(e);
+            throw e;
         }
     }
 
-    private static byte[] receiveFrame(Link l, int headerSize, int max, long deadline, Retry r)
-            throws IOException {
-        int length = Frames.checkLength(l.readUnsigned(headerSize, deadline, r), max);
+    private byte[] receiveFrame(Link l, int headerSize, int max, long deadline, Retry r) throws IOException {
+        long header;
+        try {
+            header = l.readUnsigned(headerSize, deadline, r);
+        } catch (EOFException e) {
+            endedBetweenMessages = nothingLeft(l);
+            throw e;
+        }
+        endedBetweenMessages = false; // an end of stream from here on cuts a frame short
+        int length = Frames.checkLength(header, max);
         return length == 0 ? Frames.empty() : l.readExact(length, deadline, r);
+    }
+
+    /**
+     * After an end of stream while reading a header: whether no byte of it had arrived, i.e. the peer closed
+     * between two frames. A partial header stays in the link's buffer, and a read of a link at its end returns
+     * what is buffered or else fails at once (the stream has ended: nothing can block).
+     */
+    private static boolean nothingLeft(Link l) {
+        try {
+            l.readOnce(Deadlines.NONE, Retry.NONE);
+            return false;
+        } catch (IOException endOfStream) {
+            return true;
+        }
     }
 
     /** {@link #sendPkg} then {@link #recvPkg} with the same option. */
@@ -255,14 +304,21 @@ public class Conn implements Closeable {
         int max = o.effectiveMaxDataSize();
         Retry r = retry(o.retry());
         Link l = begin();
+        ExchangeObserver.Exchange exchange = exchangeStarted();
         try {
             long readDeadline = readDeadline(callDeadline);
             writeFrame(l, frame, writeDeadline(callDeadline), r);
             byte[] reply = receiveFrame(link, headerSize, max, readDeadline, r);
             succeeded();
+            exchange.end(null);
             return reply;
         } catch (IOException e) {
+            exchange.end(e);
             throw failed(e);
+        } catch (RuntimeException | Error e) {
+            escaped(e);
+            exchange.end(e);
+            throw e;
         }
     }
 
@@ -334,8 +390,17 @@ public class Conn implements Closeable {
         return e;
     }
 
-    /** Records a successful operation. */
-    void succeeded() {
+    /** Records a successful operation; may still fail it (a pooled connection closed meanwhile). */
+    void succeeded() throws IOException {
+    }
+
+    /** Records an operation ended by an unchecked exception or an error: the connection's state is unknown. */
+    void escaped(Throwable e) {
+    }
+
+    /** An exchange (sendRecv*, sendRecvPkg*) begins: a plain connection observes none. */
+    ExchangeObserver.Exchange exchangeStarted() {
+        return ExchangeObserver.Exchange.NONE;
     }
 
     /** Writes one buffer: the single write path of every send variant. */

@@ -1,11 +1,15 @@
 package io.gtcp;
 
+import io.gtcp.internal.io.Deadlines;
 import io.gtcp.internal.pool.AddressPool;
 import io.gtcp.internal.io.Link;
 import io.gtcp.internal.pool.PoolEntry;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 /**
@@ -13,22 +17,44 @@ import java.time.Duration;
  *
  * <p>As in gtcp, every operation records whether it succeeded. {@code close()} returns a connection whose last
  * operation succeeded (or that saw no operation) to its pool, and physically closes one whose operation failed
- * (any {@link IOException}: its state on the wire is unknown) or that holds bytes nobody read. A caller error
- * ({@link IllegalArgumentException}) writes nothing and leaves the connection healthy.
+ * (any {@link IOException}, or any other exception or error that escaped it: its state on the wire is unknown)
+ * or that holds bytes nobody read. A caller error ({@link IllegalArgumentException}, thrown before anything is
+ * written) leaves the connection healthy.
  *
  * <p>Reconnect-on-send: when the first write on a connection just taken from the idle set fails, the pool
  * dials a fresh connection in its place and writes once more; at most once per operation, and only before
- * anything else was done with it.
+ * anything else was done with it. The dial is bounded by the connect timeout and by what is left of the call's
+ * deadline; when the deadline passes first, the call ends with a {@link SocketTimeoutException}.
+ *
+ * <p>Closing from another thread: {@code close()} while an operation runs (the usual Java way to cancel one)
+ * aborts the socket, so the operation ends at once with an {@link IOException}, and the connection is closed,
+ * never pooled: the owner's thread gives it back as broken when its operation ends. Who gives the entry back is
+ * decided by one compare-and-set of {@link #phase} (an operation running, closed), so exactly one of the two
+ * threads does it; the cost on the owner's side is a compare-and-set as each operation starts and ends.
  *
  * <p>Each borrow gets its own {@code PoolConn}, so a second {@code close()} is a no-op and any use after
  * {@code close()} throws an {@link IOException}, even once the connection serves someone else.
  */
 public class PoolConn extends Conn {
 
+    private static final int RUNNING = 1;
+    private static final int CLOSED = 2;
+    private static final VarHandle PHASE;
+
+    static {
+        try {
+            PHASE = MethodHandles.lookup().findVarHandle(PoolConn.class, "phase", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final AddressPool pool;
     private final long connectTimeoutNanos;
-    private PoolEntry entry;
+    private final PoolEntry entry;
     private final int generation;
+    /** {@link #RUNNING} while an operation runs, plus {@link #CLOSED} once {@code close()} was called. */
+    private volatile int phase;
     private boolean broken;
     private boolean used;
 
@@ -65,23 +91,37 @@ public class PoolConn extends Conn {
 
     @Override
     public boolean isClosed() {
-        return entry == null;
+        return (phase & CLOSED) != 0;
     }
 
-    /** Returns the connection to its pool, or closes it if it is broken. A second call does nothing. */
+    /**
+     * Returns the connection to its pool, or closes it if it is broken. A second call does nothing. Called from
+     * another thread while an operation runs, it aborts that operation and the connection is closed.
+     */
     @Override
     public void close() {
-        PoolEntry e = entry;
-        if (e != null) {
-            entry = null;
-            pool.release(e, generation, !broken, used);
+        for (;;) {
+            int p = phase;
+            if ((p & CLOSED) != 0) {
+                return;
+            }
+            if (p == RUNNING) {
+                if (PHASE.compareAndSet(this, RUNNING, RUNNING | CLOSED)) {
+                    link.abort(); // the operation fails now; its thread gives the entry back
+                    return;
+                }
+            } else if (PHASE.compareAndSet(this, 0, CLOSED)) {
+                pool.release(entry, generation, !broken, used);
+                return;
+            }
         }
     }
 
     @Override
     Link begin() throws IOException {
-        if (entry == null) {
-            throw new IOException("connection closed: it was returned to its pool");
+        if (!PHASE.compareAndSet(this, 0, RUNNING)) {
+            throw new IOException((phase & CLOSED) != 0 ? "connection closed: it was returned to its pool"
+                    : "another operation is running on this connection");
         }
         return link;
     }
@@ -90,19 +130,47 @@ public class PoolConn extends Conn {
     IOException failed(IOException e) {
         broken = true;
         used = true;
-        pool.health().recordFailure(e);
-        return e;
+        if (PHASE.compareAndSet(this, RUNNING, 0)) {
+            pool.health().recordFailure(e);
+            return e;
+        }
+        giveBackAfterClose();
+        return e instanceof ClosedDuringOperation ? e : new ClosedDuringOperation(e);
     }
 
     @Override
-    void succeeded() {
+    void succeeded() throws IOException {
         used = true;
+        if (!PHASE.compareAndSet(this, RUNNING, 0)) {
+            throw new ClosedDuringOperation(null); // failed() gives the entry back
+        }
+    }
+
+    @Override
+    void escaped(Throwable e) {
+        broken = true;
+        used = true;
+        if (!PHASE.compareAndSet(this, RUNNING, 0)) {
+            giveBackAfterClose();
+        }
+    }
+
+    /** The owner's side of a close from another thread: the operation is over, the entry goes back broken. */
+    private void giveBackAfterClose() {
+        phase = CLOSED;
+        pool.release(entry, generation, false, true);
+    }
+
+    @Override
+    ExchangeObserver.Exchange exchangeStarted() {
+        ExchangeObserver observer = pool.config().exchangeObserver(); // NONE unless the builder set one
+        return observer == ExchangeObserver.NONE ? ExchangeObserver.Exchange.NONE
+                : observer.start(pool.config().name(), pool.address());
     }
 
     @Override
     void writeFrame(Link l, byte[] data, long deadline, Retry retry) throws IOException {
-        PoolEntry e = entry;
-        if (used || e == null || !e.fromIdle()) {
+        if (used || !entry.fromIdle()) {
             super.writeFrame(l, data, deadline, retry);
             return;
         }
@@ -112,15 +180,62 @@ public class PoolConn extends Conn {
         } catch (InterruptedIOException timedOutOrInterrupted) { // a timeout is not a dead socket
             throw timedOutOrInterrupted;
         } catch (IOException writeFailed) {
-            Link fresh;
-            try {
-                fresh = pool.redial(e, connectTimeoutNanos);
-            } catch (IOException dialFailed) {
-                writeFailed.addSuppressed(dialFailed);
+            if (phase != RUNNING) {
+                throw writeFailed; // closed from another thread: no reconnect
+            }
+            link = reconnect(writeFailed, deadline);
+            // publishes the new link before a closer reads it, and stops here if one came meanwhile
+            if (!PHASE.compareAndSet(this, RUNNING, RUNNING)) {
                 throw writeFailed;
             }
-            link = fresh;
-            super.writeFrame(fresh, data, deadline, retry);
+            super.writeFrame(link, data, deadline, retry);
+        }
+    }
+
+    /**
+     * Dials a replacement for a connection whose first write failed, within the connect timeout and what is
+     * left of the call's deadline: a deadline that passes first ends the call with a timeout, as any other
+     * part of the call would.
+     */
+    private Link reconnect(IOException writeFailed, long deadline) throws IOException {
+        long dialNanos = connectTimeoutNanos;
+        boolean deadlineBinds = false;
+        if (deadline != Deadlines.NONE) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                throw deadlinePassed(writeFailed, null);
+            }
+            deadlineBinds = dialNanos <= 0 || remaining < dialNanos;
+            dialNanos = deadlineBinds ? remaining : dialNanos;
+        }
+        try {
+            return pool.redial(entry, dialNanos);
+        } catch (IOException dialFailed) {
+            if (deadline != Deadlines.NONE && (deadline - System.nanoTime() <= 0
+                    || deadlineBinds && dialFailed instanceof SocketTimeoutException)) {
+                throw deadlinePassed(writeFailed, dialFailed);
+            }
+            writeFailed.addSuppressed(dialFailed);
+            throw writeFailed;
+        }
+    }
+
+    private SocketTimeoutException deadlinePassed(IOException writeFailed, IOException dialFailed) {
+        SocketTimeoutException e = new SocketTimeoutException("the call's deadline passed while reconnecting to "
+                + pool.address() + " (the first write had failed: " + writeFailed + ")");
+        e.initCause(dialFailed != null ? dialFailed : writeFailed);
+        if (dialFailed != null) {
+            e.addSuppressed(writeFailed);
+        }
+        return e;
+    }
+
+    /** How an operation ends when {@code close()} came from another thread while it ran. */
+    private static final class ClosedDuringOperation extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedDuringOperation(IOException cause) {
+            super("operation aborted: the connection was closed by another thread", cause);
         }
     }
 }

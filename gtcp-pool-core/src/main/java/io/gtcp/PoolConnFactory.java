@@ -1,6 +1,7 @@
 package io.gtcp;
 
 import io.gtcp.internal.pool.AddressPool;
+import io.gtcp.internal.pool.Housekeeper;
 import io.gtcp.internal.io.Addresses;
 import io.gtcp.internal.group.ConnectionOpener;
 import io.gtcp.internal.group.EndpointAddress;
@@ -18,11 +19,12 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pools TCP connections per address, the way gtcp's {@code PoolConn} does, with the limits and checks a
@@ -35,10 +37,12 @@ import javax.net.ssl.SSLContext;
  * dial moving on to the next endpoint, failing endpoints ejected for a while ({@link OutlierEjection}) and the list
  * refreshed every {@link Builder#refreshEvery}. {@link #get(String)} borrows from the pool of any address (one
  * pool per exact address string, created on first use), outside the group. Closing the {@link PoolConn} gives it
- * back. One daemon housekeeping thread per factory closes expired idle connections (within about a second), keeps
- * {@code minIdle} connections ready, and forgets the pool of an address (other than the group's) that has stayed
- * empty for a whole idle TTL. {@link #close()} closes the idle connections at once and the borrowed ones
- * as they come back; afterwards {@code get} fails with "pool closed".
+ * back. One daemon housekeeping thread per factory closes expired idle connections (within about a second), checks
+ * idle connections for a peer close in the background, and forgets the pool of an address (other than the group's)
+ * that has stayed empty for a whole idle TTL; up to two filler threads, ended when idle, dial to keep
+ * {@code minIdle} connections ready, so that a slow dial never holds up the housekeeping. {@link #close()} closes
+ * the idle connections at once and the borrowed ones as they come back, and ends those threads; afterwards
+ * {@code get} fails with "pool closed".
  *
  * <pre>{@code
  * try (PoolConnFactory pool = PoolConnFactory.builder().address("127.0.0.1:8999").build();
@@ -60,6 +64,7 @@ public final class PoolConnFactory implements Closeable {
     /** How often a group re-resolves its host names and polls its endpoint source. */
     public static final Duration DEFAULT_REFRESH_EVERY = Duration.ofSeconds(30);
 
+    private static final Logger log = LoggerFactory.getLogger(PoolConnFactory.class);
     private static final long MAX_HOUSEKEEPING_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MIN_HOUSEKEEPING_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -68,7 +73,7 @@ public final class PoolConnFactory implements Closeable {
     private final ConcurrentHashMap<String, AddressPool> pools = new ConcurrentHashMap<>();
     /** What {@link #get()} borrows from; null when neither an address nor a group is configured. */
     private final EndpointGroup endpointGroup;
-    private final ScheduledExecutorService housekeeper;
+    private final Housekeeper housekeeper;
     private final ReentrantLock listenerLock = new ReentrantLock();
     private volatile Listeners listeners;
     private volatile boolean closed;
@@ -77,18 +82,19 @@ public final class PoolConnFactory implements Closeable {
         this.config = config;
         this.group = group;
         this.listeners = listeners;
-        String threadName = "gtcp-pool-housekeeper-" + config.name();
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, threadName);
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.setRemoveOnCancelPolicy(true); // a returned connection's leak watch must not linger
-        this.housekeeper = executor;
+        this.housekeeper = new Housekeeper(config.name(), housekeepingPeriod(config), pools::values,
+                this::retirable, this::forget);
         this.endpointGroup = group.isConfigured()
-                ? EndpointGroup.start(config.name(), group, new GroupPools(), housekeeper) : null;
-        long period = housekeepingPeriod(config);
-        housekeeper.scheduleWithFixedDelay(this::housekeep, period, period, TimeUnit.NANOSECONDS);
+                ? EndpointGroup.start(config.name(), group, new GroupPools(), housekeeper.scheduler()) : null;
+        log.info("pool '{}' started: {}, max {} per address, min idle {}, idle ttl {} ms, connect timeout {} ms, "
+                + "acquire timeout {} ms{}", config.name(), config.address() != null ? config.address()
+                : group.entries().isEmpty() ? "any address" : group.entries(), config.maxSize(), config.minIdle(),
+                millis(config.ttlNanos()), millis(config.connectTimeoutNanos()), millis(config.acquireTimeoutNanos()),
+                config.sslContext() != null ? ", TLS" : "");
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     public static Builder builder() {
@@ -110,7 +116,7 @@ public final class PoolConnFactory implements Closeable {
     public PoolConn get() throws IOException {
         EndpointGroup group = endpointGroup;
         if (group == null) {
-            throw new IllegalStateException("no address configured: set Builder.address or call get(address)");
+            throw new IllegalStateException("no address configured: " + config.addressHint() + " or call get(address)");
         }
         return group.borrow(OPEN, config.connectTimeoutNanos());
     }
@@ -156,7 +162,7 @@ public final class PoolConnFactory implements Closeable {
             if (pool != null) {
                 return pool;
             }
-            pool = new AddressPool(address, config, listeners, housekeeper);
+            pool = new AddressPool(address, config, listeners, housekeeper.scheduler());
             pools.put(address, pool);
             listeners.poolAdded(address);
         } finally {
@@ -170,7 +176,7 @@ public final class PoolConnFactory implements Closeable {
     }
 
     private AddressPool closedPool(String address) {
-        AddressPool pool = new AddressPool(address, config, Listeners.NONE, housekeeper);
+        AddressPool pool = new AddressPool(address, config, Listeners.NONE, housekeeper.scheduler());
         pool.shutdown();
         return pool;
     }
@@ -246,29 +252,21 @@ public final class PoolConnFactory implements Closeable {
         return config.maxSize();
     }
 
+    /** The idle connections kept ready per address of the group. */
+    public int minIdle() {
+        return config.minIdle();
+    }
+
     public boolean isClosed() {
         return closed;
     }
 
     // ------------------------------------------------------------------ lifecycle
 
-    private void housekeep() {
-        for (AddressPool pool : pools.values()) {
-            try {
-                pool.housekeep();
-                if (!ownedByGroup(pool) && pool.retireIfUnused()) {
-                    forget(pool);
-                }
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(PoolConnFactory.class)
-                        .warn("housekeeping of {} failed", pool.address(), e);
-            }
-        }
-    }
-
-    private boolean ownedByGroup(AddressPool pool) {
+    /** Whether the housekeeper may retire {@code pool} once unused: any but the group's endpoints'. */
+    private boolean retirable(AddressPool pool) {
         EndpointGroup group = endpointGroup;
-        return group != null && group.owns(pool);
+        return group == null || !group.owns(pool);
     }
 
     /** Drops a retired pool, so that addresses used once and never again do not pile up. */
@@ -283,7 +281,10 @@ public final class PoolConnFactory implements Closeable {
         }
     }
 
-    /** Closes idle connections now and borrowed ones as they come back; stops the housekeeping thread. */
+    /**
+     * Closes idle connections now and borrowed ones as they come back; stops the housekeeping and filler threads
+     * (a background dial in progress is interrupted), so no thread of this factory outlives it.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -293,11 +294,14 @@ public final class PoolConnFactory implements Closeable {
         if (endpointGroup != null) {
             endpointGroup.close();
         }
-        housekeeper.shutdownNow();
+        housekeeper.close();
+        PoolStats before = stats();
         for (AddressPool pool : pools.values()) {
             pool.shutdown();
             listeners.poolRemoved(pool.address());
         }
+        log.info("pool '{}' closed: {} idle connections closed, {} borrowed ones close as they come back",
+                config.name(), before.idle(), before.active());
     }
 
     @Override
@@ -321,7 +325,8 @@ public final class PoolConnFactory implements Closeable {
             // under the listener lock, so that a listener added meanwhile reaches this pool too
             listenerLock.lock();
             try {
-                pool = new AddressPool(address, endpoint.dialAs(), endpoint.target(), config, listeners, housekeeper);
+                pool = new AddressPool(address, endpoint.dialAs(), endpoint.target(), config, listeners,
+                        housekeeper.scheduler());
                 replaced = pools.put(address, pool);
                 if (replaced != null) {
                     listeners.poolRemoved(address);
@@ -330,18 +335,14 @@ public final class PoolConnFactory implements Closeable {
             } finally {
                 listenerLock.unlock();
             }
-            if (replaced != null && !ownedByGroup(replaced)) {
+            if (replaced != null && retirable(replaced)) {
                 replaced.shutdown(); // a pool that get(address) made: the endpoint's own takes its place
             }
             if (closed) { // close() raced this creation and may have missed the pool
                 pool.shutdown();
                 listeners.poolRemoved(address);
-            } else if (config.minIdle() > 0) {
-                try {
-                    housekeeper.execute(pool::fillMinIdle);
-                } catch (java.util.concurrent.RejectedExecutionException closing) {
-                    // the factory is closing
-                }
+            } else {
+                housekeeper.fillSoon(pool);
             }
             return pool;
         }
@@ -403,6 +404,8 @@ public final class PoolConnFactory implements Closeable {
         private OutlierEjection outlierEjection = OutlierEjection.defaults();
         private AddressResolver resolver = AddressResolver.system();
         private Duration refreshEvery = DEFAULT_REFRESH_EVERY;
+        private ExchangeObserver exchangeObserver = ExchangeObserver.NONE;
+        private String addressHint = "set Builder.address";
 
         private Builder() {
         }
@@ -588,6 +591,25 @@ public final class PoolConnFactory implements Closeable {
             return this;
         }
 
+        /** Observes each sendRecv* / sendRecvPkg* exchange on the pooled connections (tracing); default none. */
+        public Builder exchangeObserver(ExchangeObserver observer) {
+            this.exchangeObserver = observer == null ? ExchangeObserver.NONE : observer;
+            return this;
+        }
+
+        /**
+         * How a user of this factory sets its address, for the error of {@link #get()} when it has none; default
+         * "set Builder.address". Whoever builds factories from configuration names its keys here (the Spring Boot
+         * starter: "set gtcp.pool.address").
+         */
+        public Builder addressHint(String hint) {
+            if (hint == null || hint.isBlank()) {
+                throw new IllegalArgumentException("addressHint must not be blank");
+            }
+            this.addressHint = hint;
+            return this;
+        }
+
         /** Adds a listener of pool events (metrics, health). */
         public Builder listener(PoolListener listener) {
             if (listener == null) {
@@ -605,7 +627,8 @@ public final class PoolConnFactory implements Closeable {
                     Deadlines.nanos(ttl, "ttl"), Deadlines.nanos(maxLifetime, "maxLifetime"), maxSize, minIdle,
                     Deadlines.nanos(acquireTimeout, "acquireTimeout"), Deadlines.nanos(connectTimeout, "connectTimeout"),
                     Deadlines.nanos(readTimeout, "readTimeout"), Deadlines.nanos(writeTimeout, "writeTimeout"),
-                    retry, validateOnBorrow, Deadlines.nanos(checkIdleAfter, "checkIdleAfter"), sslContext, Deadlines.nanos(leakDetectionThreshold, "leakDetectionThreshold"));
+                    retry, validateOnBorrow, Deadlines.nanos(checkIdleAfter, "checkIdleAfter"), sslContext, Deadlines.nanos(leakDetectionThreshold, "leakDetectionThreshold"),
+                    exchangeObserver, addressHint);
             GroupConfig group = new GroupConfig(endpointSource != null ? java.util.List.of() : entries, endpointSource,
                     loadBalancing, outlierEjection, resolver, Deadlines.nanos(refreshEvery, "refreshEvery"));
             return new PoolConnFactory(config, group, listeners);

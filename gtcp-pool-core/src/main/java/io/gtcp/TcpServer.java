@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start()} binds and returns once the server is listening (accepting on a daemon thread);
  * {@link #run()} does the same in the calling thread and blocks until {@link #close()}. A handler that throws is
- * logged and its connection closed; other connections go on. Unlike gtcp (its issue 1430), {@code close()}
+ * logged (WARN, with the stack) and its connection closed; other connections go on. A handler that ends with an
+ * end of stream met between two messages ({@code recvPkg}, {@code recv(0)}, {@code recv(-1)} before any byte of
+ * the next one) is logged at DEBUG only: the client simply closed, as every idle-expired pooled connection does. Unlike gtcp (its issue 1430), {@code close()}
  * also closes the live connections, so no handler outlives the server. {@link #maxConnections(int)} caps the
  * connections served at once: the excess are accepted and closed at once, so their clients promptly see an end
  * of stream (or a reset, if their request reached the closed socket first) instead of hanging in the backlog.
@@ -195,6 +197,9 @@ public final class TcpServer implements Closeable {
         } catch (Exception e) {
             if (closed) {
                 log.debug("handler of {} ended as the server closed: {}", conn, e.toString());
+            } else if (e instanceof java.io.EOFException && conn.endedBetweenMessages) {
+                // the client closed between two requests: what every pooled connection does when it expires
+                log.debug("client of {} closed the connection", conn);
             } else {
                 log.warn("handler of {} failed; closing that connection", conn, e);
             }

@@ -2,15 +2,15 @@ package io.gtcp.bench;
 
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
  * The entry point of {@code gtcp-pool-benchmarks.jar}.
  *
  * <pre>
- * java -jar gtcp-pool-benchmarks.jar [--quick] [--threads=1,4,16,64] [--contenders=raw,gtcp,...]
- *                                    [--rounds=N] [--round-ms=N] [--warmup-ms=N]   the end-to-end harness
+ * java -jar gtcp-pool-benchmarks.jar [--quick] [--timeouts] [--group] [--contended] [--threads=1,4,16,64]
+ *                                    [--contenders=raw,gtcp,...] [--pairs=N] [--round-ms=N] [--warmup-ms=N]
+ *                                    [--pool-size=N]                               the end-to-end harness
  * java -jar gtcp-pool-benchmarks.jar jmh [JMH options]                             JMH (e.g. BorrowReturn -prof gc)
  * java -jar gtcp-pool-benchmarks.jar memory [--connections=2000]                   heap per idle connection
  * java -jar gtcp-pool-benchmarks.jar vthreads [--threads=10000] [--pool=64]        virtual threads (Java 21+)
@@ -39,35 +39,20 @@ public final class BenchMain {
     }
 
     private static void harness(String[] args) throws Exception {
-        Harness.Settings settings = Harness.Settings.full();
-        for (String a : args) {
-            if (a.equals("--quick")) {
-                Harness.Settings q = Harness.Settings.quick();
-                settings = q.withThreads(settings.threads()).withContenders(settings.contenders());
-            }
-        }
-        for (String a : args) {
-            String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : "";
-            if (a.startsWith("--threads=")) {
-                settings = settings.withThreads(Arrays.stream(value.split(",")).map(Integer::valueOf).toList());
-            } else if (a.startsWith("--contenders=")) {
-                settings = settings.withContenders(List.of(value.split(",")));
-            } else if (a.startsWith("--rounds=")) {
-                settings = settings.withRounds(Integer.parseInt(value));
-            } else if (a.startsWith("--round-ms=")) {
-                settings = settings.withRoundMillis(Long.parseLong(value));
-            } else if (a.startsWith("--warmup-ms=")) {
-                settings = settings.withWarmupMillis(Long.parseLong(value));
-            } else if (!a.equals("--quick")) {
-                usage();
-                System.exit(2);
-            }
+        HarnessSettings settings;
+        try {
+            settings = HarnessSettings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            usage();
+            System.exit(2);
+            return;
         }
         printMachine();
         System.out.println("# settings: " + settings);
         long start = System.nanoTime();
         Harness harness = new Harness(settings, System.out);
-        Harness.Results results = harness.run();
+        Results results = harness.run();
         harness.report(results);
         System.out.printf(Locale.ROOT, "# took %.0f s%n", (System.nanoTime() - start) / 1e9);
     }
@@ -83,11 +68,13 @@ public final class BenchMain {
 
     private static void usage() {
         System.err.println("""
-                usage: java -jar gtcp-pool-benchmarks.jar [--quick] [--threads=1,4,16,64] [--contenders=a,b]
-                                                          [--rounds=N] [--round-ms=N] [--warmup-ms=N]
+                usage: java -jar gtcp-pool-benchmarks.jar [--quick] [--timeouts] [--group] [--contended]
+                                                          [--threads=1,4,16,64] [--contenders=a,b] [--reference=gtcp]
+                                                          [--pairs=N] [--round-ms=N] [--warmup-ms=N] [--pool-size=N]
                        java -jar gtcp-pool-benchmarks.jar jmh [JMH options, e.g. BorrowReturn -prof gc]
                        java -jar gtcp-pool-benchmarks.jar memory [--connections=2000]
                        java -jar gtcp-pool-benchmarks.jar vthreads [--threads=10000] [--pool=64] [--exchanges=20]
-                contenders: raw, connect, gtcp, commons-pool2, spring-integration""");
+                contenders: raw, connect, gtcp, commons-pool2, commons-pool2-tob, spring-integration,
+                            gtcp-group, commons-pool2-group (the last two with --group)""");
     }
 }

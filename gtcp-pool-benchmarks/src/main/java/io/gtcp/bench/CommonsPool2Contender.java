@@ -1,11 +1,9 @@
 package io.gtcp.bench;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.pool2.BaseKeyedPooledObjectFactory;
 import org.apache.commons.pool2.PooledObject;
@@ -15,106 +13,106 @@ import org.apache.commons.pool2.impl.GenericKeyedObjectPoolConfig;
 
 /**
  * {@code commons-pool2}: the do-it-yourself pool, as a user writes it: a {@link GenericKeyedObjectPool} keyed by
- * address, holding sockets with their streams, the protocol written by hand with {@code DataInputStream}. The
- * pool's size matches gtcp's (64 per address); everything else is commons-pool2's default (no test on borrow).
+ * address, holding {@link PooledSocket}s. Its size matches gtcp's per address; everything else is commons-pool2's
+ * default. Three forms, one class, so they differ only in what their names say:
+ * <ul>
+ * <li>{@code commons-pool2}: stripped, no test on borrow (what most hand-written pools do);</li>
+ * <li>{@code commons-pool2-tob}: {@code testOnBorrow} with {@link PooledSocket#isUsable()}, the check users
+ * write (one {@code available()} system call per borrow);</li>
+ * <li>{@code commons-pool2-group}: stripped, over several addresses, the key picked round-robin by a shared
+ * counter: how users spread load over a few servers by hand.</li>
+ * </ul>
  */
 final class CommonsPool2Contender implements Contender {
 
-    /** The pooled object: a socket and the streams made for it once. */
-    static final class Connection {
-        final Socket socket;
-        final DataInputStream in;
-        final OutputStream out;
-
-        Connection(Socket socket) throws IOException {
-            this.socket = socket;
-            this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 512));
-            this.out = socket.getOutputStream();
-        }
-
-        byte[] exchange(byte[] payload) throws IOException {
-            byte[] frame = new byte[2 + payload.length];
-            frame[0] = (byte) (payload.length >>> 8);
-            frame[1] = (byte) payload.length;
-            System.arraycopy(payload, 0, frame, 2, payload.length);
-            out.write(frame);
-            byte[] reply = new byte[in.readUnsignedShort()];
-            in.readFully(reply);
-            return reply;
-        }
-    }
-
     /** Dials sockets for the pool and closes them; its validation is the check users write. */
-    static final class SocketFactory extends BaseKeyedPooledObjectFactory<InetSocketAddress, Connection> {
-        @Override
-        public Connection create(InetSocketAddress address) throws IOException {
-            Socket socket = new Socket();
-            socket.setTcpNoDelay(true);
-            socket.connect(address, 10_000);
-            return new Connection(socket);
+    private static final class SocketFactory extends BaseKeyedPooledObjectFactory<InetSocketAddress, PooledSocket> {
+        private final boolean timeouts;
+
+        SocketFactory(boolean timeouts) {
+            this.timeouts = timeouts;
         }
 
         @Override
-        public PooledObject<Connection> wrap(Connection connection) {
-            return new DefaultPooledObject<>(connection);
+        public PooledSocket create(InetSocketAddress address) throws IOException {
+            return PooledSocket.open(address, timeouts);
         }
 
         @Override
-        public boolean validateObject(InetSocketAddress key, PooledObject<Connection> pooled) {
-            Socket s = pooled.getObject().socket;
-            return s.isConnected() && !s.isClosed() && !s.isInputShutdown() && !s.isOutputShutdown();
+        public PooledObject<PooledSocket> wrap(PooledSocket socket) {
+            return new DefaultPooledObject<>(socket);
         }
 
         @Override
-        public void destroyObject(InetSocketAddress key, PooledObject<Connection> pooled) throws IOException {
-            pooled.getObject().socket.close();
+        public boolean validateObject(InetSocketAddress key, PooledObject<PooledSocket> pooled) {
+            return pooled.getObject().isUsable();
+        }
+
+        @Override
+        public void destroyObject(InetSocketAddress key, PooledObject<PooledSocket> pooled) throws IOException {
+            pooled.getObject().close();
         }
     }
 
-    private final InetSocketAddress address;
-    private final GenericKeyedObjectPool<InetSocketAddress, Connection> pool;
+    private final String name;
+    private final List<InetSocketAddress> addresses;
+    private final AtomicInteger next = new AtomicInteger();
+    private final GenericKeyedObjectPool<InetSocketAddress, PooledSocket> pool;
 
-    CommonsPool2Contender(InetSocketAddress address) {
-        this(address, false);
-    }
-
-    CommonsPool2Contender(InetSocketAddress address, boolean testOnBorrow) {
-        this.address = address;
-        GenericKeyedObjectPoolConfig<Connection> config = new GenericKeyedObjectPoolConfig<>();
-        config.setMaxTotalPerKey(64);
-        config.setMaxIdlePerKey(64);
+    /**
+     * A pool of {@code maxPerAddress} sockets per address; {@code testOnBorrow} validates each borrow, and
+     * {@code timeouts} sets {@code SO_TIMEOUT} 5 s on every socket.
+     */
+    CommonsPool2Contender(String name, List<InetSocketAddress> addresses, int maxPerAddress, boolean testOnBorrow,
+                          boolean timeouts) {
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("no address");
+        }
+        this.name = name;
+        this.addresses = List.copyOf(addresses);
+        GenericKeyedObjectPoolConfig<PooledSocket> config = new GenericKeyedObjectPoolConfig<>();
+        config.setMaxTotalPerKey(maxPerAddress);
+        config.setMaxIdlePerKey(maxPerAddress);
+        config.setMaxTotal(-1);
+        config.setMaxWait(java.time.Duration.ofSeconds(30)); // bounded like gtcp's default acquire timeout
         config.setTestOnBorrow(testOnBorrow);
         config.setJmxEnabled(false);
-        this.pool = new GenericKeyedObjectPool<>(new SocketFactory(), config);
+        this.pool = new GenericKeyedObjectPool<>(new SocketFactory(timeouts), config);
     }
 
     @Override
     public String name() {
-        return "commons-pool2";
+        return name;
     }
 
-    /** Borrows a connection; for the microbenchmark. */
-    Connection borrow() throws Exception {
-        return pool.borrowObject(address);
+    private InetSocketAddress nextAddress() {
+        return addresses.size() == 1 ? addresses.get(0)
+                : addresses.get(Math.floorMod(next.getAndIncrement(), addresses.size()));
     }
 
-    /** Gives a healthy connection back; for the microbenchmark. */
-    void giveBack(Connection connection) {
-        pool.returnObject(address, connection);
+    /** Borrows a connection from the first address; for the microbenchmark. */
+    PooledSocket borrow() throws Exception {
+        return pool.borrowObject(addresses.get(0));
+    }
+
+    /** Gives a healthy connection of the first address back; for the microbenchmark. */
+    void giveBack(PooledSocket socket) {
+        pool.returnObject(addresses.get(0), socket);
     }
 
     @Override
     public Worker newWorker() {
         return payload -> {
-            Connection c = pool.borrowObject(address);
+            InetSocketAddress key = nextAddress();
+            PooledSocket s = pool.borrowObject(key);
             byte[] reply;
             try {
-                reply = c.exchange(payload);
+                reply = s.exchange(payload);
             } catch (IOException | RuntimeException e) {
-                pool.invalidateObject(address, c);
+                pool.invalidateObject(key, s);
                 throw e;
             }
-            pool.returnObject(address, c);
+            pool.returnObject(key, s);
             return reply;
         };
     }

@@ -45,9 +45,14 @@ public final class EchoServer implements Closeable {
 
     /** Listens on 127.0.0.1 and an ephemeral port; accepting when it returns. */
     public static EchoServer start() throws IOException {
+        return start(InetAddress.getLoopbackAddress());
+    }
+
+    /** Listens on {@code host} (a loopback address: 127.0.0.2 and .3 serve the group benchmarks). */
+    public static EchoServer start(InetAddress host) throws IOException {
         ServerSocket listener = new ServerSocket();
         listener.setReuseAddress(true);
-        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+        listener.bind(new InetSocketAddress(host, 0), 4096);
         EchoServer server = new EchoServer(listener);
         Thread acceptor = new Thread(server::acceptLoop, "echo-acceptor");
         acceptor.setDaemon(true);
@@ -59,9 +64,14 @@ public final class EchoServer implements Closeable {
         return listener.getLocalPort();
     }
 
-    /** {@code "127.0.0.1:port"}. */
+    /** {@code "127.0.0.1:port"} (the address it listens on). */
     public String address() {
-        return "127.0.0.1:" + port();
+        return listener.getInetAddress().getHostAddress() + ":" + port();
+    }
+
+    /** The address it listens on. */
+    public InetSocketAddress socketAddress() {
+        return new InetSocketAddress(listener.getInetAddress(), port());
     }
 
     private void acceptLoop() {

@@ -1,23 +1,43 @@
 package io.gtcp.bench;
 
+import io.gtcp.LoadBalancing;
 import io.gtcp.PoolConn;
 import io.gtcp.PoolConnFactory;
 
+import java.time.Duration;
+import java.util.List;
+
 /**
- * {@code gtcp}: gtcp-pool as its README shows it: one {@link PoolConnFactory} with the default settings (max 64
- * per address, stale check on), and for each exchange {@code get()}, {@code sendRecvPkg}, {@code close()}.
+ * {@code gtcp}: gtcp-pool as its README shows it: one {@link PoolConnFactory} with the default settings but the
+ * pool size, and for each exchange {@code get()}, {@code sendRecvPkg}, {@code close()}. With several addresses it
+ * is {@code gtcp-group}: one factory over all of them, {@link LoadBalancing#LEAST_BUSY}. With {@code timeouts}
+ * it sets what every production user sets: {@code readTimeout(5s)} and {@code writeTimeout(5s)}.
  */
 final class GtcpContender implements Contender {
 
+    /** The read and write timeouts of the {@code --timeouts} mode. */
+    static final Duration TIMEOUT = Duration.ofMillis(PooledSocket.TIMEOUT_MILLIS);
+
+    private final String name;
     private final PoolConnFactory pool;
 
-    GtcpContender(String address) {
-        this.pool = PoolConnFactory.builder().name("bench").address(address).build();
+    GtcpContender(String name, List<String> addresses, int maxPerAddress, boolean timeouts) {
+        this.name = name;
+        PoolConnFactory.Builder builder = PoolConnFactory.builder().name("bench").maxSize(maxPerAddress);
+        if (addresses.size() == 1) {
+            builder.address(addresses.get(0));
+        } else {
+            builder.addresses(addresses).loadBalancing(LoadBalancing.LEAST_BUSY);
+        }
+        if (timeouts) {
+            builder.readTimeout(TIMEOUT).writeTimeout(TIMEOUT);
+        }
+        this.pool = builder.build();
     }
 
     @Override
     public String name() {
-        return "gtcp";
+        return name;
     }
 
     @Override

@@ -11,7 +11,8 @@ public final class PoolProbe {
     }
 
     public static CommonsPool commonsPool(int port, boolean testOnBorrow) {
-        return new CommonsPool(new CommonsPool2Contender(new InetSocketAddress("127.0.0.1", port), testOnBorrow));
+        return new CommonsPool(new CommonsPool2Contender("commons-pool2",
+                List.of(new InetSocketAddress("127.0.0.1", port)), 64, testOnBorrow, false));
     }
 
     /** The commons-pool2 contender's pool, borrowed from and returned to without I/O. */
@@ -24,7 +25,7 @@ public final class PoolProbe {
 
         /** Borrows {@code n} connections at once and returns them: {@code n} idle connections. */
         public void prefill(int n) throws Exception {
-            List<CommonsPool2Contender.Connection> held = new ArrayList<>();
+            List<PooledSocket> held = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 held.add(contender.borrow());
             }

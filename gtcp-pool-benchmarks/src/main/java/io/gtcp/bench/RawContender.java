@@ -11,14 +11,16 @@ import java.util.Arrays;
 /**
  * {@code raw}: one dedicated, already connected socket per thread and the least code that speaks the protocol.
  * No pool, no checks, no bookkeeping: the physical limit of a loopback round trip that every pool is measured
- * against.
+ * against. With {@code timeouts} the socket has {@code SO_TIMEOUT} 5 s, the limit for pools with a read timeout.
  */
 final class RawContender implements Contender {
 
     private final InetSocketAddress server;
+    private final boolean timeouts;
 
-    RawContender(InetSocketAddress server) {
+    RawContender(InetSocketAddress server, boolean timeouts) {
         this.server = server;
+        this.timeouts = timeouts;
     }
 
     @Override
@@ -30,6 +32,9 @@ final class RawContender implements Contender {
     public Worker newWorker() throws Exception {
         Socket socket = new Socket();
         socket.setTcpNoDelay(true);
+        if (timeouts) {
+            socket.setSoTimeout(PooledSocket.TIMEOUT_MILLIS);
+        }
         socket.connect(server, 10_000);
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream();

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -41,6 +42,10 @@ import org.awaitility.core.ConditionTimeoutException;
  *       so a port the kernel hands to a new connection is not mistaken for the old one.</li>
  * </ul>
  * Violations are collected, not thrown, so a run reports all of them; the test asserts there are none.
+ *
+ * <p>With {@link #crossThreadCloses(double)}, that share of the calls also has its connection closed from another
+ * thread at a random moment of the exchange (the usual Java way to cancel): the exchange then either completed
+ * first or ends with an {@code IOException}, and in that case the connection must never be handed out again.
  */
 final class ChaosLoad {
 
@@ -78,6 +83,8 @@ final class ChaosLoad {
      * connection failed, or when it was returned with its stream desynchronised.
      */
     private final Map<Integer, GivenUp> givenUp = new ConcurrentHashMap<>();
+    private double crossThreadCloseRate;
+    private ScheduledExecutorService closer;
 
     private record GivenUp(int generation, String why) {
     }
@@ -91,6 +98,12 @@ final class ChaosLoad {
         this.pool = pool;
         this.proxy = proxy;
         this.hangLimit = hangLimit;
+    }
+
+    /** Closes that share of the borrowed connections from another thread while their exchange runs. */
+    ChaosLoad crossThreadCloses(double rate) {
+        this.crossThreadCloseRate = rate;
+        return this;
     }
 
     /**
@@ -109,6 +122,9 @@ final class ChaosLoad {
         AtomicInteger threadIds = new AtomicInteger();
         ExecutorService workers = Executors.newFixedThreadPool(threads,
                 task -> new Thread(task, "chaos-load-" + phase + "-" + threadIds.getAndIncrement()));
+        closer = crossThreadCloseRate > 0
+                ? Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "chaos-closer-" + phase))
+                : null;
         try {
             for (int t = 0; t < threads; t++) {
                 int worker = t;
@@ -121,7 +137,7 @@ final class ChaosLoad {
                             byte[] payload = payload(phase, worker, i, random);
                             long began = System.nanoTime();
                             callStartedAt.set(worker, began);
-                            call(payload, replies, failures, violations);
+                            call(payload, random, replies, failures, violations);
                             callStartedAt.set(worker, IDLE);
                             calls.increment();
                             long took = System.nanoTime() - began;
@@ -147,6 +163,9 @@ final class ChaosLoad {
                         return done.getCount() == 0;
                     });
         } finally {
+            if (closer != null) {
+                closer.shutdownNow();
+            }
             workers.shutdownNow();
             try {
                 workers.awaitTermination(10, TimeUnit.SECONDS);
@@ -159,7 +178,8 @@ final class ChaosLoad {
         return new Outcome(phase, calls.sum(), replies.sum(), failureCounts, new ArrayList<>(violations));
     }
 
-    private void call(byte[] payload, LongAdder replies, Map<String, LongAdder> failures, Queue<String> violations) {
+    private void call(byte[] payload, SplittableRandom random, LongAdder replies, Map<String, LongAdder> failures,
+                      Queue<String> violations) {
         try {
             PoolConn conn;
             try {
@@ -170,13 +190,18 @@ final class ChaosLoad {
             }
             try (conn) {
                 checkNotGivenUp(conn.localAddress().getPort(), violations);
+                if (closer != null && random.nextDouble() < crossThreadCloseRate) {
+                    closer.schedule(conn::close, random.nextInt(2_000), TimeUnit.MICROSECONDS);
+                }
                 byte[] reply;
                 int port;
                 try {
                     reply = conn.sendRecvPkg(payload);
                 } catch (IOException e) {
                     port = conn.localAddress().getPort(); // after a reconnect-on-send: the new connection
-                    givenUp.put(port, new GivenUp(proxy.acceptsFrom(port), "failed with " + e));
+                    if (conn.isBroken()) { // not broken: closed from another thread before the exchange began
+                        givenUp.put(port, new GivenUp(proxy.acceptsFrom(port), "failed with " + e));
+                    }
                     count(failures, "exchange: " + e.getClass().getSimpleName());
                     return;
                 }

@@ -215,7 +215,7 @@ class FailureSemanticsTest {
                     .isInstanceOf(AcquireTimeoutException.class)
                     .isInstanceOf(SocketTimeoutException.class)
                     .hasMessageContaining(proxy.address())
-                    .hasMessageContaining("all 1 connections (max size) are in use");
+                    .hasMessageContaining("active 1, idle 0, pending 0 (other callers waiting), max 1");
             assertThat(pool.stats().acquireTimeouts()).isEqualTo(1);
             assertThat(held.sendRecvPkg(HELLO)).isEqualTo(EchoServer.reply(HELLO));
         }

@@ -6,11 +6,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.gtcp.PoolConnFactory;
 import io.gtcp.PoolStats;
+import io.gtcp.testing.BlackHole;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 
@@ -23,7 +28,9 @@ import org.junit.jupiter.api.Timeout;
  * a fixed seed. {@link ChaosLoad} checks every call (right reply or an {@code IOException}, in bounded time, on a
  * connection that never failed before); then the faults stop and every following call must succeed; finally the
  * pool's statistics, file descriptors and threads must be back where they were. It runs over plain TCP, over TLS
- * (the proxy passes the encrypted bytes through) and with the housekeeper expiring and topping up connections.
+ * (the proxy passes the encrypted bytes through), with the housekeeper expiring and topping up connections, and
+ * with what users get wrong on top of the faults: listeners that throw, connections closed from other threads
+ * mid-call, and a black-holed address whose {@code minIdle} dials hang in the same factory.
  *
  * <p>The pool checks every connection before handing it out ({@code checkIdleAfter(0)}): with the default, a
  * connection that the server closed less than 500 ms after its last use can still fail one call after the
@@ -48,6 +55,10 @@ class PoolUnderChaosTest {
     static final double FAULT_RATE = 0.005;
 
     private Consumer<PoolConnFactory.Builder> settings;
+    /** The share of calls whose connection another thread closes during the chaos phase. */
+    private double crossThreadCloseRate;
+    /** An address of the same factory whose dials hang, with {@code minIdle} redialling it throughout; or null. */
+    private BlackHole blackHole;
 
     @Test
     void plainPoolSurvivesChaosAndHeals() throws IOException {
@@ -64,6 +75,21 @@ class PoolUnderChaosTest {
     void poolWithExpiryAndMinIdleSurvivesChaosAndHeals() throws IOException {
         survivesChaosAndHeals(null, null, 1_234_567L, builder -> builder
                 .minIdle(4).ttl(Duration.ofMillis(400)).maxLifetime(Duration.ofSeconds(1)));
+    }
+
+    /**
+     * Listeners that throw (exceptions, errors, a stack overflow), connections closed from another thread in the
+     * middle of their exchange, and {@code minIdle} dials of another address of the factory hanging in a black
+     * hole: none of it may break an invariant, slow the housekeeping down or keep the pool from healing.
+     */
+    @Test
+    void poolWithMisbehavingUsersSurvivesChaosAndHeals() throws IOException {
+        try (BlackHole hole = BlackHole.full()) {
+            blackHole = hole;
+            crossThreadCloseRate = 0.02;
+            survivesChaosAndHeals(null, null, 4_242_424L, builder -> builder
+                    .minIdle(2).ttl(Duration.ofMillis(400)).listener(new ThrowingListener(50, 60)));
+        }
     }
 
     private void survivesChaosAndHeals(SSLContext serverTls, SSLContext clientTls, long seed,
@@ -100,11 +126,14 @@ class PoolUnderChaosTest {
         try (EchoServer server = serverTls == null ? EchoServer.plain() : EchoServer.tls(serverTls);
              ChaosProxy proxy = ChaosProxy.start(server.port(), server::restart)) {
             pool = factory(proxy.address(), clientTls);
+            CompletableFuture<Void> blackHoleDial = blackHole == null ? null
+                    : dialInBackground(pool, blackHole.address());
             try {
-                ChaosLoad load = new ChaosLoad(pool, proxy, HANG_LIMIT);
+                ChaosLoad load = new ChaosLoad(pool, proxy, HANG_LIMIT).crossThreadCloses(crossThreadCloseRate);
                 proxy.dripPause(Duration.ofNanos(100_000));
                 proxy.chaos(ChaosPlan.everyFault(seed, faultRate));
                 chaos = load.run("chaos", THREADS, chaosCalls, chaosBudget, seed);
+                load.crossThreadCloses(0);
                 for (Fault fault : Fault.values()) {
                     if (proxy.injected(fault) > 0) {
                         injected.put(fault, proxy.injected(fault));
@@ -123,7 +152,7 @@ class PoolUnderChaosTest {
 
                 PoolConnFactory settling = pool; // the housekeeper may be between a dial and its slot
                 await("the pool's statistics to settle").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                    PoolStats settled = settling.stats();
+                    PoolStats settled = settling.stats(proxy.address());
                     assertThat(settled.active()).as("borrowed connections after the run").isZero();
                     assertThat(settled.pending()).as("waiting callers after the run").isZero();
                     assertThat(settled.total()).isEqualTo(settled.idle()).isLessThanOrEqualTo(MAX_SIZE);
@@ -132,7 +161,12 @@ class PoolUnderChaosTest {
                 });
             } finally {
                 pool.close();
+                if (blackHoleDial != null) { // it failed as it must, in bounded time
+                    blackHoleDial.get(CONNECT_TIMEOUT.plusSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
+                }
             }
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new AssertionError("the dial into the black hole", e);
         }
 
         assertThat(chaos.violations()).as("invariants broken under chaos").isEmpty();
@@ -140,10 +174,22 @@ class PoolUnderChaosTest {
         assertThat(heal.violations()).as("invariants broken after the faults stopped").isEmpty();
         assertThat(heal.failures()).as("failures after the faults stopped").isEmpty();
         assertThat(heal.replies()).isEqualTo(heal.calls()).isPositive();
-        PoolStats closed = pool.stats();
+        PoolStats closed = pool.stats(pool.address());
         assertThat(closed.total()).as("connections left open by the closed pool").isZero();
         assertThat(closed.created()).isEqualTo(closed.closed());
         return new Outcomes(chaos, heal, injected);
+    }
+
+    /** Borrows from {@code address} on a thread of its own: the dial hangs until the connect timeout. */
+    private static CompletableFuture<Void> dialInBackground(PoolConnFactory pool, String address) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                pool.get(address).close();
+            } catch (IOException expected) {
+                return; // the connect timeout, or the factory closing
+            }
+            throw new AssertionError("a dial into the black hole succeeded");
+        }, task -> new Thread(task, "chaos-black-hole-dial").start());
     }
 
     private PoolConnFactory factory(String address, SSLContext clientTls) {

@@ -2,7 +2,7 @@ package io.gtcp.bench.jmh;
 
 import io.gtcp.bench.Contender;
 import io.gtcp.bench.EchoServer;
-import io.gtcp.bench.Harness;
+import io.gtcp.bench.Contenders;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +47,7 @@ public class ExchangeBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         server = EchoServer.start();
-        opened = Harness.contender(contender, server);
+        opened = Contenders.open(contender, java.util.List.of(server), 64, false);
         worker = opened.newWorker();
     }
 

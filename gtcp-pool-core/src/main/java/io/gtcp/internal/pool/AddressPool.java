@@ -7,11 +7,8 @@ import io.gtcp.internal.io.Link;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.InetSocketAddress;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -40,34 +37,30 @@ import org.slf4j.LoggerFactory;
  * checked before it is handed out (peer closed or reset, unsolicited bytes); one used more recently skips the check, as HikariCP
  * skips its own within 500 ms, since the check's mode switches cost a measurable share of a loopback exchange.
  * Whatever leaves the pool's hands unhealthy (a failed operation, unread bytes, expiry, a closed factory) is
- * closed, never dropped.
+ * closed, never dropped. The housekeeper also checks idle connections in the background ({@link PoolUpkeep}), so
+ * that connections the server closed leave the idle count within about two seconds even with no traffic.
+ *
+ * <p><b>Failures.</b> Whatever is thrown half-way through a state change (a dial, an allocation) undoes what the
+ * change had done so far before it propagates: a reserved place is given back, a dialled link closed, a claimed
+ * entry returned. Listeners cannot throw at all ({@link Listeners}).
  */
 public final class AddressPool {
 
     private static final Logger log = LoggerFactory.getLogger(AddressPool.class);
 
     private final String address;
-    /** The {@code "host:port"} the dial names: TLS verifies its host; the address itself unless a group says else. */
-    private final String dialAs;
-    /** The IP a group endpoint dials, resolved by the group; null: resolve {@link #address} at dial time. */
-    private final InetSocketAddress fixedTarget;
     private final PoolConfig config;
-    private final ScheduledExecutorService scheduler;
+    private final LeakWatch leakWatch;
     private final AtomicReferenceArray<PoolEntry> slots;
     private final AtomicInteger total = new AtomicInteger();
     private final Semaphore permits;
-    private final LongAdder created = new LongAdder();
     private final LongAdder closed = new LongAdder();
     private final LongAdder acquireTimeouts = new LongAdder();
     private final EndpointHealth health;
     private volatile Listeners listeners;
     private volatile boolean shutdown;
-    /** How long a resolved address is reused for new connections. */
-    private static final long RESOLVE_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private volatile InetSocketAddress resolved;
-    private volatile long resolvedAt;
-    /** Since when the housekeeper has seen this pool empty; 0 while it is in use. Housekeeper only. */
-    private long emptySince;
+    private final Dialer dialer;
+    private final PoolUpkeep upkeep;
 
     /** The value of {@code total} once the pool is retired: far below zero, so no reservation can succeed. */
     private static final int RETIRED = Integer.MIN_VALUE / 2;
@@ -80,17 +73,22 @@ public final class AddressPool {
      * The pool of an endpoint of a group: named {@code address} (its stats and events), dialling {@code target}
      * (null: {@code address} resolved at dial time) under the name {@code dialAs}, whose host TLS verifies.
      */
-    public AddressPool(String address, String dialAs, InetSocketAddress target, PoolConfig config,
+    public AddressPool(String address, String dialAs, java.net.InetSocketAddress target, PoolConfig config,
                        Listeners listeners, ScheduledExecutorService scheduler) {
         this.address = address;
-        this.dialAs = dialAs;
-        this.fixedTarget = target;
         this.config = config;
         this.listeners = listeners;
-        this.scheduler = scheduler;
+        this.leakWatch = new LeakWatch(address, config.leakDetectionNanos(), scheduler);
         this.slots = new AtomicReferenceArray<>(config.maxSize());
         this.permits = new Semaphore(config.maxSize(), true);
         this.health = new EndpointHealth(address);
+        this.dialer = new Dialer(address, dialAs, target, config.sslContext(), health);
+        this.upkeep = new PoolUpkeep(this);
+    }
+
+    /** The background work on this pool: expiry, idle checks, {@code minIdle}, retirement. */
+    public PoolUpkeep upkeep() {
+        return upkeep;
     }
 
     /** The failure accounting of this address. */
@@ -122,25 +120,31 @@ public final class AddressPool {
             throw poolClosed();
         }
         acquirePermit(start);
+        PoolEntry entry;
         try {
             // idle time and expiry are judged now, not when the wait for a permit began
-            PoolEntry entry = takeOrCreate(System.nanoTime(), connectTimeoutNanos);
-            if (entry == null) {
-                permits.release();
-                return null;
-            }
+            entry = takeOrCreate(System.nanoTime(), connectTimeoutNanos);
+        } catch (Throwable e) {
+            permits.release();
+            throw e;
+        }
+        if (entry == null) {
+            permits.release();
+            return null;
+        }
+        try {
             Listeners l = listeners;
-            long now = l == Listeners.NONE && config.leakDetectionNanos() == 0 ? start : System.nanoTime();
+            long now = l == Listeners.NONE && !leakWatch.isOn() ? start : System.nanoTime();
             entry.borrowedAt = now;
-            if (config.leakDetectionNanos() > 0) {
-                watchForLeak(entry);
+            if (leakWatch.isOn()) {
+                leakWatch.watch(entry, l);
             }
             if (l != Listeners.NONE) {
                 l.connectionAcquired(address, now - start);
             }
             return entry;
-        } catch (IOException | RuntimeException | Error e) {
-            permits.release();
+        } catch (Throwable e) { // e.g. no memory for the leak watch's stack: the entry is not handed out
+            release(entry, entry.generation(), false, false);
             throw e;
         }
     }
@@ -154,10 +158,7 @@ public final class AddressPool {
             throw new InterruptedIOException("interrupted while waiting for a connection to " + address);
         }
         if (!acquired) {
-            acquireTimeouts.increment();
-            listeners.acquireTimedOut(address);
-            throw new AcquireTimeoutException(address, config.maxSize(), permits.getQueueLength() + 1,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            throw exhausted(start);
         }
         if (shutdown) {
             permits.release();
@@ -176,7 +177,7 @@ public final class AddressPool {
                 PoolEntry fresh;
                 try {
                     fresh = dial(connectTimeoutNanos, PoolEntry.IN_USE);
-                } catch (IOException | RuntimeException e) {
+                } catch (Throwable e) {
                     total.decrementAndGet();
                     throw e;
                 }
@@ -252,7 +253,7 @@ public final class AddressPool {
         return true;
     }
 
-    private CloseReason expiry(PoolEntry e, long now) {
+    CloseReason expiry(PoolEntry e, long now) {
         if (config.ttlNanos() > 0 && now - e.lastReturned >= config.ttlNanos()) {
             return CloseReason.IDLE_EXPIRED;
         }
@@ -262,7 +263,7 @@ public final class AddressPool {
         return null;
     }
 
-    private boolean reserve() {
+    boolean reserve() {
         for (;;) {
             int t = total.get();
             if (t >= config.maxSize() || t < 0) {
@@ -275,11 +276,17 @@ public final class AddressPool {
     }
 
     /** Dials a connection for a reserved place and puts it in a free slot. */
-    private PoolEntry dial(long connectTimeoutNanos, int state) throws IOException {
-        Link link = connect(connectTimeoutNanos);
-        long now = System.nanoTime();
-        PoolEntry entry = new PoolEntry(link, now, state);
-        setLifetime(entry, now);
+    PoolEntry dial(long connectTimeoutNanos, int state) throws IOException {
+        Link link = dialer.dial(connectTimeoutNanos, listeners);
+        PoolEntry entry;
+        try {
+            long now = System.nanoTime();
+            entry = new PoolEntry(link, now, state);
+            entry.startLife(now, config.maxLifetimeNanos());
+        } catch (Throwable e) {
+            discard(link, CloseReason.BROKEN);
+            throw e;
+        }
         for (int i = 0; ; i = (i + 1) % slots.length()) {
             if (slots.get(i) == null && slots.compareAndSet(i, null, entry)) {
                 entry.slot = i;
@@ -288,66 +295,28 @@ public final class AddressPool {
         }
     }
 
-    /** Dials the address, counting and reporting the new connection or the failure. */
-    private Link connect(long connectTimeoutNanos) throws IOException {
-        long start = System.nanoTime();
-        Link link;
-        try {
-            link = Link.connect(dialAs, target(start), connectTimeoutNanos, config.sslContext());
-        } catch (IOException e) {
-            resolved = null; // the next dial asks DNS again: the host may have moved
-            health.recordFailure(e);
-            listeners.connectionFailed(address, e);
-            throw e;
-        }
-        created.increment();
-        listeners.connectionCreated(address, System.nanoTime() - start);
-        return link;
-    }
-
-    /**
-     * The address resolved at most {@link #RESOLVE_TTL_NANOS} ago (the JVM's own default DNS cache time): the
-     * connections of a pool then share one resolved address instead of a copy each, and a failed dial resolves
-     * afresh.
-     */
-    private InetSocketAddress target(long now) throws java.net.UnknownHostException {
-        if (fixedTarget != null) {
-            return fixedTarget;
-        }
-        InetSocketAddress target = resolved;
-        if (target == null || now - resolvedAt > RESOLVE_TTL_NANOS) {
-            target = Link.resolve(address);
-            resolvedAt = now;
-            resolved = target;
-        }
-        return target;
-    }
-
-    private void setLifetime(PoolEntry entry, long now) {
-        long lifetime = config.maxLifetimeNanos();
-        entry.mortal = lifetime > 0;
-        if (entry.mortal) {
-            // up to 2.5% earlier, so that connections dialled together do not all expire together
-            long spread = lifetime / 40;
-            entry.expiresAt = now + lifetime - (spread > 0 ? ThreadLocalRandom.current().nextLong(spread) : 0);
-        }
-    }
-
     /**
      * Reconnect-on-send: replaces the entry's connection with a freshly dialled one (the borrower keeps its
      * place in the pool) and closes the old one. Returns the new link.
      */
     public Link redial(PoolEntry entry, long connectTimeoutNanos) throws IOException {
-        Link fresh = connect(connectTimeoutNanos);
+        Link fresh = dialer.dial(connectTimeoutNanos, listeners);
         long now = System.nanoTime();
         Link old = entry.link;
         entry.link = fresh;
-        entry.createdAt = now;
-        setLifetime(entry, now);
-        old.abort();
-        closed.increment();
-        listeners.connectionClosed(address, CloseReason.REPLACED);
+        entry.startLife(now, config.maxLifetimeNanos());
+        discard(old, CloseReason.REPLACED);
         return fresh;
+    }
+
+    /** Closes a link that no entry holds any more, counting and reporting it. */
+    private void discard(Link link, CloseReason reason) {
+        closed.increment();
+        link.abort();
+        if (log.isDebugEnabled()) {
+            log.debug("closed {} ({})", link, reason);
+        }
+        listeners.connectionClosed(address, reason);
     }
 
     // ------------------------------------------------------------------ return
@@ -362,9 +331,8 @@ public final class AddressPool {
             return; // a second close of that borrow, or a racing one: the first returns it
         }
         long now = System.nanoTime();
-        if (entry.leakTask != null) {
-            entry.leakTask.cancel(false);
-            entry.leakTask = null;
+        if (leakWatch.isOn()) {
+            LeakWatch.end(entry);
         }
         Listeners l = listeners;
         if (l != Listeners.NONE) {
@@ -400,7 +368,7 @@ public final class AddressPool {
     }
 
     /** Takes an owned entry out of its slot and closes its connection. */
-    private void remove(PoolEntry entry, CloseReason reason) {
+    void remove(PoolEntry entry, CloseReason reason) {
         entry.setState(PoolEntry.REMOVED);
         int slot = entry.slot;
         if (slot >= 0) {
@@ -414,75 +382,28 @@ public final class AddressPool {
         } else {
             entry.link.close();
         }
-        listeners.connectionClosed(address, reason);
         if (log.isDebugEnabled()) {
             log.debug("closed {} ({})", entry.link, reason);
         }
+        listeners.connectionClosed(address, reason);
     }
 
     // ------------------------------------------------------------------ housekeeping
 
-    /** Closes expired idle connections and tops the idle set up to {@code minIdle}. */
-    public void housekeep() {
+    /** The acquire timeout of a caller that waited since {@code start}, with what a person needs to see why. */
+    private AcquireTimeoutException exhausted(long start) {
+        acquireTimeouts.increment();
+        listeners.acquireTimedOut(address);
         long now = System.nanoTime();
-        for (int i = 0; i < slots.length(); i++) {
-            PoolEntry e = slots.getAcquire(i);
-            if (e == null || !e.compareAndSet(PoolEntry.IDLE, PoolEntry.RESERVED)) {
-                continue;
-            }
-            CloseReason expired = expiry(e, now);
-            if (expired != null) {
-                remove(e, expired);
-            } else {
-                e.setState(PoolEntry.IDLE);
-                if (shutdown && e.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
-                    remove(e, CloseReason.FACTORY_CLOSED);
-                }
-            }
+        int idle = idleCount();
+        int all = Math.max(0, total.get());
+        AcquireTimeoutException e = new AcquireTimeoutException(address, config.maxSize(),
+                permits.getQueueLength(), TimeUnit.NANOSECONDS.toMillis(now - start), Math.max(0, all - idle), idle);
+        Exception holder = leakWatch.isOn() ? leakWatch.longestHolder(slots, now) : null;
+        if (holder != null) {
+            e.addSuppressed(holder);
         }
-        fillMinIdle();
-    }
-
-    /** Dials idle connections until {@code minIdle} are idle (never beyond {@code maxSize}). */
-    public void fillMinIdle() {
-        // a background dial holds a permit like a borrower: borrowers then wait in the semaphore's queue, under
-        // the acquire timeout, instead of spinning on a place that a slow dial keeps reserved
-        while (!shutdown && idleCount() < config.minIdle() && permits.tryAcquire()) {
-            try {
-                if (!reserve()) {
-                    return;
-                }
-                try {
-                    PoolEntry entry = dial(config.connectTimeoutNanos(), PoolEntry.RESERVED);
-                    entry.lastReturned = System.nanoTime();
-                    entry.setState(PoolEntry.IDLE);
-                    if (shutdown && entry.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
-                        remove(entry, CloseReason.FACTORY_CLOSED);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    total.decrementAndGet();
-                    log.debug("could not dial an idle connection to {}: {}", address, e.toString());
-                    return;
-                }
-            } finally {
-                permits.release();
-            }
-        }
-    }
-
-    private void watchForLeak(PoolEntry entry) {
-        long threshold = config.leakDetectionNanos();
-        Exception borrowedHere = new Exception("the connection was borrowed here");
-        String link = entry.link.toString();
-        try {
-            entry.leakTask = scheduler.schedule(() -> {
-                log.warn("possible connection leak: {} to {} has been borrowed for more than {} ms without being "
-                        + "closed", link, address, TimeUnit.NANOSECONDS.toMillis(threshold), borrowedHere);
-                listeners.connectionLeaked(address, threshold, borrowedHere);
-            }, threshold, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException factoryClosing) {
-            entry.leakTask = null; // the factory is closing: the connection is closed when it comes back
-        }
+        return e;
     }
 
     // ------------------------------------------------------------------ stats and shutdown
@@ -492,7 +413,7 @@ public final class AddressPool {
         return config.maxSize() - permits.availablePermits();
     }
 
-    private int idleCount() {
+    int idleCount() {
         int idle = 0;
         for (int i = 0; i < slots.length(); i++) {
             PoolEntry e = slots.getAcquire(i);
@@ -506,32 +427,11 @@ public final class AddressPool {
         return idle;
     }
 
-    /**
-     * Retires the pool if it has been empty, with nobody waiting, for a whole idle TTL: then it holds nothing
-     * and its address may never be used again, so the factory forgets it. Housekeeper only.
-     */
-    public boolean retireIfUnused() {
-        long ttl = config.ttlNanos();
-        if (ttl <= 0 || shutdown) {
-            return false;
-        }
-        if (total.get() != 0 || permits.hasQueuedThreads()) {
-            emptySince = 0;
-            return false;
-        }
-        long now = System.nanoTime();
-        if (emptySince == 0) {
-            emptySince = now;
-            return false;
-        }
-        return now - emptySince >= ttl && total.compareAndSet(0, RETIRED);
-    }
-
     public PoolStats stats() {
         int idle = idleCount();
         int all = Math.max(0, total.get());
         return new PoolStats(idle, Math.max(0, all - idle), permits.getQueueLength(), Math.max(all, idle),
-                created.sum(), closed.sum(), acquireTimeouts.sum());
+                dialer.created(), closed.sum(), acquireTimeouts.sum());
     }
 
     /** Closes the idle connections now; the borrowed ones are closed as they come back. Wakes every waiter. */
@@ -553,6 +453,30 @@ public final class AddressPool {
 
     public boolean isShutdown() {
         return shutdown;
+    }
+
+    // ------------------------------------------------------------------ for PoolUpkeep
+
+    AtomicReferenceArray<PoolEntry> slots() {
+        return slots;
+    }
+
+    Semaphore permits() {
+        return permits;
+    }
+
+    /** Gives back a place taken by {@link #reserve()} whose dial failed. */
+    void unreserve() {
+        total.decrementAndGet();
+    }
+
+    int total() {
+        return total.get();
+    }
+
+    /** Retires the pool if it is empty: no reservation can succeed afterwards. */
+    boolean retire() {
+        return total.compareAndSet(0, RETIRED);
     }
 
     private IOException poolClosed() {

@@ -12,6 +12,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Fans events out to the registered {@link PoolListener}s, each shielded from the others' exceptions. With no
  * listener the pool holds {@link #NONE} and skips the timing work that only listeners need.
+ *
+ * <p>The pool calls its listeners in the middle of its state changes (an entry being returned, a link just
+ * dialled, a housekeeping pass), so nothing a listener throws may get out of here: an escaping {@code Error}
+ * would leave an entry half-returned, a permit lost or a link leaked. That includes {@link VirtualMachineError}s:
+ * one thrown by a listener (its own stack overflow, say) is logged at ERROR and the pool carries on consistently;
+ * if the JVM really is out of memory, the pool's own next allocation says so where the state is sound.
  */
 public final class Listeners implements PoolListener {
 
@@ -118,14 +124,21 @@ public final class Listeners implements PoolListener {
         for (PoolListener l : listeners) {
             try {
                 event.fire(l, address, nanos, detail);
-            } catch (RuntimeException | LinkageError e) {
-                // a listener missing an optional class must not leave a pool entry half-way through a state
+            } catch (Throwable e) { // see the class comment: a listener can never change the pool
                 failed(l, e);
             }
         }
     }
 
     private static void failed(PoolListener listener, Throwable e) {
-        log.warn("pool listener {} threw; ignored", listener, e);
+        try {
+            if (e instanceof VirtualMachineError) {
+                log.error("pool listener {} threw {}; ignored, the pool stays consistent", listener, e.toString());
+            } else {
+                log.warn("pool listener {} threw; ignored", listener, e);
+            }
+        } catch (Throwable loggingFailed) {
+            // nothing left to report it with; the pool goes on
+        }
     }
 }

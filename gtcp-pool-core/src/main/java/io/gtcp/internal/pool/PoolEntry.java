@@ -5,6 +5,7 @@ import io.gtcp.internal.io.Link;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One pooled connection and its timestamps, in one slot of an {@link AddressPool}. Ownership moves by a
@@ -50,12 +51,27 @@ public final class PoolEntry {
     /** Whether the current borrower took it from the idle set (then reconnect-on-send may apply). */
     boolean fromIdle;
     Future<?> leakTask;
+    /** Where the current borrower borrowed it; only with leak detection on. */
+    Exception borrowStack;
+    /** When the housekeeper last checked it for a peer close while idle. */
+    long lastChecked;
 
     PoolEntry(Link link, long now, int initialState) {
         this.link = link;
         this.createdAt = now;
         this.lastReturned = now;
         this.state = initialState;
+    }
+
+    /** A new connection in this entry: its lifetime starts now (up to 2.5% shorter, see below). */
+    void startLife(long now, long lifetimeNanos) {
+        createdAt = now;
+        mortal = lifetimeNanos > 0;
+        if (mortal) {
+            // up to 2.5% earlier, so that connections dialled together do not all expire together
+            long spread = lifetimeNanos / 40;
+            expiresAt = now + lifetimeNanos - (spread > 0 ? ThreadLocalRandom.current().nextLong(spread) : 0);
+        }
     }
 
     /** Moves the state from {@code expected} to {@code next}, keeping the generation; false if not in it. */

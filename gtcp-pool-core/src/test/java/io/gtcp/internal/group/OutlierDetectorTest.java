@@ -2,6 +2,7 @@ package io.gtcp.internal.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gtcp.ExchangeObserver;
 import io.gtcp.OutlierEjection;
 import io.gtcp.Retry;
 import io.gtcp.internal.pool.AddressPool;
@@ -80,7 +81,8 @@ class OutlierDetectorTest {
     }
 
     private static Endpoint endpoint(String address) {
-        PoolConfig config = new PoolConfig("test", address, 0, 0, 1, 0, 0, 0, 0, 0, Retry.NONE, false, 0, null, 0);
+        PoolConfig config = new PoolConfig("test", address, 0, 0, 1, 0, 0, 0, 0, 0, Retry.NONE, false, 0, null, 0,
+                ExchangeObserver.NONE, "set Builder.address");
         AddressPool pool = new AddressPool(address, config, Listeners.NONE, null);
         return new Endpoint(EndpointAddress.literal(address), pool, null);
     }

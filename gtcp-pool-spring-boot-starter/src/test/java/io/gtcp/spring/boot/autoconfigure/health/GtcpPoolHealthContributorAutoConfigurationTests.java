@@ -67,7 +67,8 @@ class GtcpPoolHealthContributorAutoConfigurationTests {
         this.contextRunner.withPropertyValues("gtcp.pool.address=" + address).run((context) -> {
             HealthIndicator indicator = context.getBean("gtcpHealthContributor", HealthIndicator.class);
             PoolConnFactory factory = context.getBean(PoolConnFactory.class);
-            assertThat(indicator.health().getStatus()).as("before any attempt").isEqualTo(Status.UP);
+            assertThat(indicator.health().getStatus()).as("before any attempt: the probe finds nobody there")
+                .isEqualTo(Status.DOWN);
 
             assertThatExceptionOfType(IOException.class).isThrownBy(factory::get);
             assertThatExceptionOfType(IOException.class).isThrownBy(factory::get);

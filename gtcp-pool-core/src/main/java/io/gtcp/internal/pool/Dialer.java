@@ -1,0 +1,89 @@
+package io.gtcp.internal.pool;
+
+import io.gtcp.internal.io.Link;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedByInterruptException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLContext;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dials one pool's address and accounts for it: every dial of the pool (a borrower's, a {@code minIdle} fill's,
+ * a reconnect-on-send's) goes through here, so a failed one always reaches the address's {@link EndpointHealth}
+ * (which logs WARN when the address starts failing) and the listeners, and a new connection is always counted.
+ *
+ * <p>It reuses the IP address resolved at most {@link #RESOLVE_TTL_NANOS} ago (the JVM's own default DNS cache
+ * time): the connections of a pool then share one resolved address instead of a copy each, and after a failed
+ * dial the next one asks DNS again, since the host may have moved. Racing dials may both resolve: harmless, so
+ * there is no lock.
+ */
+final class Dialer {
+
+    private static final Logger log = LoggerFactory.getLogger(Dialer.class);
+    private static final long RESOLVE_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final String address;
+    /** The {@code "host:port"} the dial names: TLS verifies its host; the address itself unless a group says else. */
+    private final String dialAs;
+    /** The IP a group endpoint dials, resolved by its group; null: resolve {@link #address} here. */
+    private final InetSocketAddress fixedTarget;
+    private final SSLContext tls;
+    private final EndpointHealth health;
+    private final LongAdder created = new LongAdder();
+    private volatile InetSocketAddress resolved;
+    private volatile long resolvedAt;
+
+    Dialer(String address, String dialAs, InetSocketAddress fixedTarget, SSLContext tls, EndpointHealth health) {
+        this.address = address;
+        this.dialAs = dialAs;
+        this.fixedTarget = fixedTarget;
+        this.tls = tls;
+        this.health = health;
+    }
+
+    /** A new connection, within {@code timeoutNanos} (0: no limit); reports it or the failure. */
+    Link dial(long timeoutNanos, Listeners listeners) throws IOException {
+        long start = System.nanoTime();
+        Link link;
+        try {
+            link = Link.connect(dialAs, target(start), timeoutNanos, tls);
+        } catch (IOException e) {
+            resolved = null;
+            if (!(e instanceof ClosedByInterruptException)) { // cancelled (a factory closing): not the address's fault
+                health.recordFailure(e);
+            }
+            listeners.connectionFailed(address, e);
+            throw e;
+        }
+        created.increment();
+        long nanos = System.nanoTime() - start;
+        if (log.isDebugEnabled()) {
+            log.debug("created {} in {} ms", link, TimeUnit.NANOSECONDS.toMillis(nanos));
+        }
+        listeners.connectionCreated(address, nanos);
+        return link;
+    }
+
+    /** How many connections were dialled so far. */
+    long created() {
+        return created.sum();
+    }
+
+    private InetSocketAddress target(long now) throws java.net.UnknownHostException {
+        if (fixedTarget != null) {
+            return fixedTarget;
+        }
+        InetSocketAddress target = resolved;
+        if (target == null || now - resolvedAt > RESOLVE_TTL_NANOS) {
+            target = Link.resolve(address);
+            resolvedAt = now;
+            resolved = target;
+        }
+        return target;
+    }
+}

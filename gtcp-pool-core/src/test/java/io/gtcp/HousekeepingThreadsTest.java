@@ -1,0 +1,63 @@
+package io.gtcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gtcp.testing.BlackHole;
+import io.gtcp.testing.Closer;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Slow background work (dials for {@code minIdle}) never holds up the housekeeping of other addresses, and no
+ * thread of a factory outlives it.
+ */
+class HousekeepingThreadsTest {
+
+    private final Closer closer = new Closer();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        closer.close();
+    }
+
+    @Test
+    void aBlackHoledAddressWithMinIdleDelaysNobodysExpiry() throws IOException {
+        BlackHole hole = closer.using(BlackHole.full());
+        PoolTestServer server = closer.using(PoolTestServer.echo());
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().name("black-holed").address(hole.address())
+                .minIdle(1).connectTimeout(Duration.ofSeconds(20)).ttl(Duration.ofMillis(300)).build());
+
+        try (PoolConn conn = pool.get(server.address())) {
+            conn.sendRecvPkg(PoolTestServer.bytes("hi"));
+        }
+
+        await("the idle connection to the working server to expire").atMost(Duration.ofSeconds(4))
+                .until(() -> pool.stats(server.address()).closed() >= 1);
+    }
+
+    @Test
+    void noThreadOfAFactoryOutlivesItsClose() throws IOException {
+        BlackHole hole = closer.using(BlackHole.full());
+        PoolConnFactory pool = PoolConnFactory.builder().name("closing-threads").address(hole.address()).minIdle(2)
+                .connectTimeout(Duration.ofSeconds(20)).leakDetectionThreshold(Duration.ofMinutes(1)).build();
+        await("a filler dialling").atMost(Duration.ofSeconds(5)).until(() -> threadsOf("closing-threads") >= 2);
+
+        pool.close();
+
+        await("every thread of the factory to end").atMost(Duration.ofSeconds(5))
+                .until(() -> threadsOf("closing-threads") == 0);
+        assertThat(pool.stats().total()).isZero();
+    }
+
+    private static long threadsOf(String factoryName) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("gtcp-") && t.getName().endsWith("-" + factoryName)
+                        && t.isAlive())
+                .count();
+    }
+}
