@@ -8,6 +8,7 @@ import io.gtcp.spring.boot.autoconfigure.EchoServer;
 import io.gtcp.spring.boot.autoconfigure.GtcpPoolAutoConfiguration;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -79,7 +80,9 @@ class GtcpPoolHealthContributorAutoConfigurationTests {
 
             try (TcpServer server = new TcpServer(address, (conn) -> conn.recvPkg()).start()) {
                 assertThat(server.port()).as("the refused port now listens").isEqualTo(port);
-                factory.get().close();
+                try (PoolConn conn = factory.get()) { // a completed operation: the endpoint's failure count resets
+                    conn.sendPkg("ping".getBytes(StandardCharsets.UTF_8));
+                }
                 Health up = indicator.health();
                 assertThat(up.getStatus()).isEqualTo(Status.UP);
                 assertThat(addressDetails(up, address)).doesNotContainKey("error");
