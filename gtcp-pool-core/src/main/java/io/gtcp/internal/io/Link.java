@@ -441,26 +441,4 @@ public final class Link implements Closeable {
         }
         return exception;
     }
-
-    /** A byte array that grows as bytes arrive. */
-    static final class Growable {
-        byte[] bytes;
-        int size;
-
-        Growable(int capacity) {
-            bytes = new byte[capacity];
-        }
-
-        void append(byte[] src, int off, int len) {
-            if (size + len > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(size + len, 2 * bytes.length));
-            }
-            System.arraycopy(src, off, bytes, size, len);
-            size += len;
-        }
-
-        byte[] toArray() {
-            return Arrays.copyOf(bytes, size);
-        }
-    }
 }
