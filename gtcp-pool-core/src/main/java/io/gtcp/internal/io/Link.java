@@ -411,6 +411,11 @@ public final class Link implements Closeable {
         return io.isTcpNoDelay();
     }
 
+    /** Whether the link holds a selector to wait in (a plain TCP link that waited recently): for tests. */
+    boolean holdsSelector() {
+        return io instanceof TcpTransport && ((TcpTransport) io).holdsSelector();
+    }
+
     /**
      * Closes the connection: a TLS link says close_notify first, bounded to a second. Idempotent, safe from any
      * thread: a call in progress in the owner's thread ends with an exception.

@@ -39,12 +39,15 @@ import java.util.function.Consumer;
  * blocking mode a switch to non-blocking and back around one read, as before.
  *
  * <p><b>Why a selector per link.</b> The key stays registered with the link's own selector, so waiting never
- * changes a registration ({@code epoll_ctl} once per link, not per wait), no thread ever sees another link's
+ * changes a registration ({@code epoll_ctl} once per selector, not per wait), no thread ever sees another link's
  * readiness, and closing the link closes its selector first, so the socket's file descriptor is released at once
  * (a channel registered with a selector that is not selecting would keep its descriptor open). A selector per
- * thread would save the selector's two descriptors and its native event array per connection, but a pooled
- * connection moves between threads, which would mean re-registering on most waits and closing sockets late. The
- * selector is made on the first wait, so a link that never waits (no deadlines) has none.
+ * thread would save memory, but a pooled connection moves between threads, which would mean re-registering on
+ * many waits and sockets whose descriptors stay open until some other thread selects again. A selector costs two
+ * descriptors (epoll and eventfd), about 12 KB of native memory (the JDK's event array) and 0.4 KB of heap, so
+ * only a link that must wait has one: it is made on the first wait, and an idle link gives it back at its stale
+ * check (idle 500 ms or more: no longer a hot link), to make it again on its next wait. Links without deadlines
+ * never have one.
  *
  * <p><b>Virtual threads</b> must not wait in {@code Selector.select}, which holds a monitor (pinning its carrier on
  * JDK 21 to 23): on a virtual thread the link goes back to blocking mode and uses the adaptor, whose waits the
@@ -304,7 +307,9 @@ final class TcpTransport extends Transport {
     boolean isStale() throws IOException {
         ByteBuffer peek = bufView.clear();
         if (nonBlocking) {
-            return channel.read(peek) != 0;
+            boolean stale = channel.read(peek) != 0;
+            releaseSelector(); // idle: the memory of a selector is for links in use
+            return stale;
         }
         channel.configureBlocking(false);
         try {
@@ -312,6 +317,21 @@ final class TcpTransport extends Transport {
         } finally {
             channel.configureBlocking(true);
         }
+    }
+
+    /** Closes the selector of an idle link (its key goes with it); the next wait makes a new one. */
+    private void releaseSelector() {
+        Selector s = selector;
+        if (s != null) {
+            selector = null;
+            key = null;
+            closeQuietly(s);
+        }
+    }
+
+    /** Whether the link holds a selector now: for tests and diagnostics. */
+    boolean holdsSelector() {
+        return selector != null;
     }
 
     @Override
@@ -325,6 +345,7 @@ final class TcpTransport extends Transport {
         closed = true;
         Selector s = selector;
         if (s != null) {
+            selector = null;
             closeQuietly(s);
         }
         closeQuietly(channel);
