@@ -2,6 +2,7 @@ package io.gtcp.internal.io;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
@@ -19,36 +20,59 @@ final class Dialer {
     }
 
     static Link dial(String address, InetSocketAddress target, long deadline, SSLContext tls) throws IOException {
+        if (tls != null) {
+            return dialTls(address, target, deadline, tls);
+        }
         SocketChannel channel = SocketChannel.open();
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            connect(channel, address, target, deadline);
-            if (tls == null) {
-                return new Link(new TcpTransport(channel));
+            int millis = connectMillis(address, deadline);
+            try {
+                channel.socket().connect(target, millis);
+            } catch (SocketTimeoutException e) {
+                throw connectTimeout(address, millis, e);
             }
-            return new Link(TlsTransport.handshake(channel, tls, Addresses.host(address), target.getPort(),
-                    deadline, address));
+            return new Link(new TcpTransport(channel));
         } catch (IOException | RuntimeException e) {
             Transport.closeQuietly(channel);
             throw e;
         }
     }
 
-    private static void connect(SocketChannel channel, String address, InetSocketAddress target, long deadline)
+    /** TLS over a plain socket (see {@link TlsTransport}): the TCP connect, then the handshake, by the deadline. */
+    private static Link dialTls(String address, InetSocketAddress target, long deadline, SSLContext tls)
             throws IOException {
-        int millis = 0;
-        if (deadline != Deadlines.NONE) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                throw new SocketTimeoutException("connect to " + address + " timed out before the TCP connect");
-            }
-            millis = Link.toMillis(remaining);
-        }
+        Socket raw = new Socket();
         try {
-            channel.socket().connect(target, millis);
-        } catch (SocketTimeoutException e) {
-            throw Link.withCause(new SocketTimeoutException("connect to " + address + " timed out after "
-                    + millis + " ms"), e);
+            raw.setTcpNoDelay(true);
+            int millis = connectMillis(address, deadline);
+            try {
+                raw.connect(target, millis);
+            } catch (SocketTimeoutException e) {
+                throw connectTimeout(address, millis, e);
+            }
+            return new Link(TlsTransport.handshake(raw, tls, Addresses.host(address), target.getPort(), deadline,
+                    address));
+        } catch (IOException | RuntimeException e) {
+            Transport.closeQuietly(raw);
+            throw e;
         }
+    }
+
+    /** The connect timeout of the socket API: what is left of the deadline, 0 for none. */
+    private static int connectMillis(String address, long deadline) throws SocketTimeoutException {
+        if (deadline == Deadlines.NONE) {
+            return 0;
+        }
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            throw new SocketTimeoutException("connect to " + address + " timed out before the TCP connect");
+        }
+        return Link.toMillis(remaining);
+    }
+
+    private static SocketTimeoutException connectTimeout(String address, int millis, SocketTimeoutException e) {
+        return Link.withCause(new SocketTimeoutException("connect to " + address + " timed out after " + millis
+                + " ms"), e);
     }
 }

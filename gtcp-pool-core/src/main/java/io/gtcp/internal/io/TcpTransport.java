@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.CancelledKeyException;
@@ -62,6 +64,7 @@ final class TcpTransport extends Transport {
     private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
     private static final Consumer<SelectionKey> IGNORE = key -> { };
 
+    private final SocketChannel channel;
     private final ByteBuffer bufView;
     private boolean nonBlocking;
     private volatile Selector selector;
@@ -70,7 +73,8 @@ final class TcpTransport extends Transport {
     private volatile Watchdog.Ticket ticket;
 
     TcpTransport(SocketChannel channel) throws IOException {
-        super(channel);
+        super((InetSocketAddress) channel.getLocalAddress(), (InetSocketAddress) channel.getRemoteAddress());
+        this.channel = channel;
         this.bufView = ByteBuffer.wrap(buf);
     }
 
@@ -332,6 +336,11 @@ final class TcpTransport extends Transport {
     /** Whether the link holds a selector now: for tests and diagnostics. */
     boolean holdsSelector() {
         return selector != null;
+    }
+
+    @Override
+    boolean isTcpNoDelay() throws IOException {
+        return channel.getOption(StandardSocketOptions.TCP_NODELAY);
     }
 
     @Override

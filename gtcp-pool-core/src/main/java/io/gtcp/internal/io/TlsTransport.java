@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
@@ -13,16 +15,21 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * TLS I/O: an {@link SSLSocket} layered over the channel's blocking socket adaptor, kept on the JDK's own TLS
- * stack rather than a hand-driven {@code SSLEngine} over a non-blocking channel (much more code, and TLS costs
- * far more per exchange than the system calls this would save).
+ * TLS I/O: the JDK's {@link SSLSocket}, kept on the JDK's own TLS stack rather than a hand-driven
+ * {@code SSLEngine} over a non-blocking channel (much more code for what TLS, far costlier per exchange than a
+ * few system calls, would gain).
  *
- * <p>The price, documented: a read with a deadline goes through the adaptor, which switches the socket to
- * non-blocking and back around it (four {@code fcntl}), and a write cannot be timed, so a write with a deadline
- * (and the close_notify of {@link #close()}) is watched by the {@link Watchdog}, which aborts the link when the
- * deadline passes. The handshake is bounded as a whole the same way: each of its reads gets the remaining time,
- * and the watchdog ends it at the deadline even if the peer drips it a byte at a time. The stale check has no
- * non-blocking read to use either: it is a read with a 1 ms timeout, a timeout meaning healthy.
+ * <p>A dialled link layers TLS over a plain {@link Socket}, whose timed reads cost what they cost under any
+ * socket with {@code SO_TIMEOUT} (the socket turns non-blocking once; a read that finds nothing waits in
+ * {@code poll}). A link accepted by {@link io.gtcp.TcpServer} comes from a {@code ServerSocketChannel}, so it
+ * layers over the channel's socket adaptor, whose timed reads switch the socket's mode around each read (four
+ * {@code fcntl}); a server's handler rarely reads with a deadline.
+ *
+ * <p>A socket write cannot be timed, so a write with a deadline (and the close_notify of {@link #close()}) is
+ * watched by the {@link Watchdog}, which aborts the link when the deadline passes. The handshake is bounded as a
+ * whole the same way: each of its reads gets the remaining time, and the watchdog ends it at the deadline even if
+ * the peer drips it a byte at a time. The stale check has no non-blocking read to use either: it is a read with
+ * a 1 ms timeout, a timeout meaning healthy.
  */
 final class TlsTransport extends Transport {
 
@@ -40,6 +47,8 @@ final class TlsTransport extends Transport {
         }
     }
 
+    /** The TCP socket under TLS: a plain socket, or the adaptor of an accepted channel. */
+    private final Socket raw;
     private final SSLSocket ssl;
     private final InputStream in;
     /** The TCP stream under TLS: its available() sees records the SSL layer has not read yet. */
@@ -53,27 +62,28 @@ final class TlsTransport extends Transport {
     @SuppressWarnings("unused") // through CLOSING
     private volatile boolean closing;
 
-    private TlsTransport(SocketChannel channel, SSLSocket ssl) throws IOException {
-        super(channel);
+    private TlsTransport(Socket raw, SSLSocket ssl) throws IOException {
+        super((InetSocketAddress) raw.getLocalSocketAddress(), (InetSocketAddress) raw.getRemoteSocketAddress());
+        this.raw = raw;
         this.ssl = ssl;
         this.in = ssl.getInputStream();
-        this.rawIn = channel.socket().getInputStream();
+        this.rawIn = raw.getInputStream();
         this.out = ssl.getOutputStream();
         this.soTimeout = ssl.getSoTimeout();
     }
 
     /**
-     * Layers TLS over a connected channel and completes the handshake by {@code deadline}, with host name
+     * Layers TLS over a connected socket and completes the handshake by {@code deadline}, with host name
      * verification of {@code host}; {@code address} names the peer in a timeout.
      */
-    static TlsTransport handshake(SocketChannel channel, SSLContext context, String host, int port, long deadline,
+    static TlsTransport handshake(Socket raw, SSLContext context, String host, int port, long deadline,
             String address) throws IOException {
-        SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(channel.socket(), host, port, true);
+        SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(raw, host, port, true);
         SSLParameters parameters = ssl.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         ssl.setSSLParameters(parameters);
         ssl.setUseClientMode(true);
-        TlsTransport transport = new TlsTransport(channel, ssl);
+        TlsTransport transport = new TlsTransport(raw, ssl);
         if (deadline == Deadlines.NONE) {
             ssl.startHandshake();
             return transport;
@@ -106,11 +116,12 @@ final class TlsTransport extends Transport {
 
     /** Layers TLS over an accepted channel; the handshake happens on first I/O. */
     static TlsTransport accepted(SocketChannel channel, SSLContext context) throws IOException {
-        java.net.InetSocketAddress peer = (java.net.InetSocketAddress) channel.getRemoteAddress();
+        InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
+        Socket adaptor = channel.socket();
         SSLSocket ssl = (SSLSocket) context.getSocketFactory()
-                .createSocket(channel.socket(), peer.getHostString(), peer.getPort(), true);
+                .createSocket(adaptor, peer.getHostString(), peer.getPort(), true);
         ssl.setUseClientMode(false);
-        return new TlsTransport(channel, ssl);
+        return new TlsTransport(adaptor, ssl);
     }
 
     private static SocketTimeoutException handshakeTimeout(String address, IOException cause) {
@@ -213,7 +224,7 @@ final class TlsTransport extends Transport {
     /**
      * Says close_notify, then closes. close_notify is a blocking write: behind another thread's write to a peer
      * that does not read (the SSL engine's record lock is held), or into a full send buffer, it would block for
-     * ever. So it is skipped while a write is in progress (closing the channel is what releases that writer),
+     * ever. So it is skipped while a write is in progress (closing the socket is what releases that writer),
      * and otherwise the watchdog aborts the link if the goodbye takes longer than a second.
      */
     @Override
@@ -227,7 +238,7 @@ final class TlsTransport extends Transport {
             try {
                 ssl.close();
             } catch (IOException | RuntimeException ignored) {
-                // the channel is closed below in any case
+                // the socket is closed below in any case
             } finally {
                 Watchdog.INSTANCE.disarm(ticket);
             }
@@ -238,7 +249,12 @@ final class TlsTransport extends Transport {
     @Override
     void abort() {
         closed = true;
-        closeQuietly(channel);
+        closeQuietly(raw);
         Watchdog.INSTANCE.retire(ticket);
+    }
+
+    @Override
+    boolean isTcpNoDelay() throws IOException {
+        return raw.getTcpNoDelay();
     }
 }

@@ -2,14 +2,12 @@ package io.gtcp.internal.io;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.SocketChannel;
 
 /**
  * The system calls of one connection, each bounded by a deadline: what {@link Link} builds its buffered reads on.
  * Two kinds exist because the JDK offers two very different tools: a plain TCP connection is a
  * {@link java.nio.channels.SocketChannel} that can be non-blocking ({@link TcpTransport}); a TLS connection is an
- * {@link javax.net.ssl.SSLSocket} layered over the channel's blocking socket adaptor ({@link TlsTransport}).
+ * {@link javax.net.ssl.SSLSocket} layered over a blocking socket ({@link TlsTransport}).
  *
  * <p>A transport is used by one thread at a time; {@link #close()} and {@link #abort()} may come from any thread
  * and end a call in progress.
@@ -18,15 +16,13 @@ abstract class Transport {
 
     /** The link's read buffer: the transport owns the array so that it can keep a view of it. */
     final byte[] buf = new byte[Link.BUFFER_SIZE];
-    final SocketChannel channel;
     final InetSocketAddress local;
     final InetSocketAddress remote;
     volatile boolean closed;
 
-    Transport(SocketChannel channel) throws IOException {
-        this.channel = channel;
-        this.local = (InetSocketAddress) channel.getLocalAddress();
-        this.remote = (InetSocketAddress) channel.getRemoteAddress();
+    Transport(InetSocketAddress local, InetSocketAddress remote) {
+        this.local = local;
+        this.remote = remote;
     }
 
     /**
@@ -51,14 +47,9 @@ abstract class Transport {
     abstract void close();
 
     /** Closes at once. */
-    void abort() {
-        closed = true;
-        closeQuietly(channel);
-    }
+    abstract void abort();
 
-    boolean isTcpNoDelay() throws IOException {
-        return channel.getOption(StandardSocketOptions.TCP_NODELAY);
-    }
+    abstract boolean isTcpNoDelay() throws IOException;
 
     static void closeQuietly(java.io.Closeable closeable) {
         try {

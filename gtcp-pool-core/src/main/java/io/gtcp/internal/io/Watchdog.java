@@ -14,8 +14,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>One daemon thread sleeps until the earliest deadline. It exists only while it is needed: it starts with
  * the first {@link #arm} and ends as soon as nothing is armed and every link that ever armed it is closed (each
  * such link holds a lease until {@link #retire}), so no gtcp thread outlives the last closed connection. The
- * lock guards only the queue and the lease count: nothing blocks on I/O while holding it; this path is the rare
- * one, so a lock and a wake-up here cost nothing on the common path.
+ * lock guards only the queue, the lease count and the planned wake-up: nothing blocks on I/O while holding it.
+ *
+ * <p>Arming wakes the thread only when the new deadline comes before the wake-up it already planned. Writes
+ * that complete leave the queue empty behind them without waking anyone, and the thread, waking at a deadline
+ * that was disarmed meanwhile, just plans its next wake-up from the queue: with a steady write timeout it wakes
+ * about once per timeout, not once per write.
  */
 final class Watchdog {
 
@@ -39,6 +43,9 @@ final class Watchdog {
             (a, b) -> Long.compare(a.deadline - b.deadline, 0));
     private int leases;
     private Thread thread;
+    /** When the thread will look at the queue again; only meaningful while {@link #sleepsUntilSignalled} is false. */
+    private long wakeAt;
+    private boolean sleepsUntilSignalled;
 
     private Watchdog() {
     }
@@ -57,8 +64,12 @@ final class Watchdog {
             if (thread == null) {
                 thread = new Thread(this::watch, "gtcp-watchdog");
                 thread.setDaemon(true);
+                sleepsUntilSignalled = false;
+                wakeAt = deadline; // it plans from the queue as it starts
                 thread.start();
-            } else if (queue.peek() == ticket) {
+            } else if (sleepsUntilSignalled || deadline - wakeAt < 0) {
+                sleepsUntilSignalled = false;
+                wakeAt = deadline;
                 changed.signal();
             }
         } finally {
@@ -119,6 +130,7 @@ final class Watchdog {
                             thread = null; // the next arm() starts another
                             return;
                         }
+                        sleepsUntilSignalled = true;
                         changed.await();
                         continue;
                     }
@@ -128,6 +140,8 @@ final class Watchdog {
                         due.fired = true;
                         break;
                     }
+                    sleepsUntilSignalled = false;
+                    wakeAt = head.deadline;
                     changed.awaitNanos(wait);
                 }
             } catch (InterruptedException e) {
