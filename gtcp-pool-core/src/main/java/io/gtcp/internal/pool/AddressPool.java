@@ -59,7 +59,7 @@ public final class AddressPool {
     private final EndpointHealth health;
     private volatile Listeners listeners;
     private volatile boolean shutdown;
-    private final Dialer dialer;
+    private final AddressDialer dialer;
     private final PoolUpkeep upkeep;
 
     /** The value of {@code total} once the pool is retired: far below zero, so no reservation can succeed. */
@@ -82,7 +82,7 @@ public final class AddressPool {
         this.slots = new AtomicReferenceArray<>(config.maxSize());
         this.permits = new Semaphore(config.maxSize(), true);
         this.health = new EndpointHealth(address);
-        this.dialer = new Dialer(address, dialAs, target, config.sslContext(), health);
+        this.dialer = new AddressDialer(address, dialAs, target, config.sslContext(), health);
         this.upkeep = new PoolUpkeep(this);
     }
 
