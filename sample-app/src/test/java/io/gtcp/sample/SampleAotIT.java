@@ -33,8 +33,9 @@ class SampleAotIT {
     @Test
     void theJarHoldsTheAotGeneratedInitializer() throws Exception {
         try (JarFile jar = new JarFile(SampleJar.file())) {
-            assertThat(jar.getEntry("BOOT-INF/classes/io/gtcp/sample/SampleApplication__ApplicationContextInitializer.class"))
-                    .as("process-aot's output in the repackaged jar").isNotNull();
+            String initializer = "BOOT-INF/classes/" + SampleApplication.class.getName().replace('.', '/')
+                    + "__ApplicationContextInitializer.class";
+            assertThat(jar.getEntry(initializer)).as("process-aot's output in the repackaged jar").isNotNull();
         }
     }
 
@@ -74,7 +75,8 @@ class SampleAotIT {
 
     @Test
     void exampleThreeRunsFromTheAotProcessedContext() throws Exception {
-        assumeTrue(SampleGroupExampleTests.coreLendsFromAGroup(), "the core's endpoint groups are not on this branch yet");
+        assumeTrue(SampleGroupExampleTests.coreLendsFromAGroup(),
+                "the core's endpoint groups are not on this branch yet");
         Result result = SampleJar.run(directory, AOT, "--gtcp.sample.example=3", "--gtcp.sample.port=0",
                 "--gtcp.sample.count=6", "--gtcp.sample.interval=50ms");
 

@@ -138,6 +138,18 @@ class SampleApplicationTests {
     }
 
     @Test
+    void aPortInUseFailsWithAReportThatSaysWhatToDo(CapturedOutput output) throws Exception {
+        try (TcpServer busy = new TcpServer("127.0.0.1:0", SampleServer::echoEveryMessage).start()) {
+            assertThatThrownBy(() -> start("--gtcp.sample.port=" + busy.port()))
+                    .hasStackTraceContaining("cannot listen on 127.0.0.1:" + busy.port());
+
+            assertThat(output.getOut()).contains("APPLICATION FAILED TO START",
+                    "The sample server cannot listen on 127.0.0.1:" + busy.port(), "--gtcp.sample.port=0")
+                    .doesNotContain("\tat io.gtcp.sample.SampleServer");
+        }
+    }
+
+    @Test
     void anExampleOtherThanOneTwoOrThreeIsRejectedAtStartup() {
         assertThatThrownBy(() -> start("--gtcp.sample.example=4", "--gtcp.sample.port=0"))
                 .hasStackTraceContaining("example must be 1, 2 or 3, not 4");
