@@ -559,7 +559,11 @@ public final class PoolConnFactory implements Closeable {
             return this;
         }
 
-        /** Check a connection idle 500 ms or more for a peer close before handing it out; default true. */
+        /**
+         * Check a connection idle 500 ms or more for a peer close before handing it out, and check idle connections
+         * in the background (so that an outage shows without traffic); default true. {@code false} checks nothing,
+         * as gtcp does: a connection the server closed then fails its next exchange.
+         */
         public Builder validateOnBorrow(boolean validate) {
             this.validateOnBorrow = validate;
             return this;

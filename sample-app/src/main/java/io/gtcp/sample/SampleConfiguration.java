@@ -34,9 +34,17 @@ class SampleConfiguration {
      */
     @Bean
     GtcpPoolConnFactoryBuilderCustomizer sampleGroup(SampleProperties properties) {
-        return builder -> {
-            if (properties.getExample() == 3) {
-                builder.addresses(properties.serverAddresses()).loadBalancing(LoadBalancing.LEAST_BUSY);
+        return new GtcpPoolConnFactoryBuilderCustomizer() {
+            @Override
+            public void customize(PoolConnFactory.Builder builder) {
+                // named pools keep what their properties say: only the default pool becomes the group
+            }
+
+            @Override
+            public void customize(String pool, PoolConnFactory.Builder builder) {
+                if (properties.getExample() == 3 && PoolConnFactory.DEFAULT_NAME.equals(pool)) {
+                    builder.addresses(properties.serverAddresses()).loadBalancing(LoadBalancing.LEAST_BUSY);
+                }
             }
         };
     }

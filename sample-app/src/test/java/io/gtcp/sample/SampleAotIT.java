@@ -1,7 +1,6 @@
 package io.gtcp.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gtcp.TcpServer;
 import io.gtcp.sample.SampleJar.Result;
@@ -75,8 +74,6 @@ class SampleAotIT {
 
     @Test
     void exampleThreeRunsFromTheAotProcessedContext() throws Exception {
-        assumeTrue(SampleGroupExampleTests.coreLendsFromAGroup(),
-                "the core's endpoint groups are not on this branch yet");
         Result result = SampleJar.run(directory, AOT, "--gtcp.sample.example=3", "--gtcp.sample.port=0",
                 "--gtcp.sample.count=6", "--gtcp.sample.interval=50ms");
 

@@ -2,7 +2,6 @@ package io.gtcp.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gtcp.Conn;
 import io.gtcp.PoolConnFactory;
@@ -35,7 +34,6 @@ class SampleGroupExampleTests {
 
     @Test
     void exampleThreeCarriesOnWhileOneServerIsAwayAndBack(CapturedOutput output) throws Exception {
-        assumeTrue(coreLendsFromAGroup(), "the core's endpoint groups are not on this branch yet");
         Run run = SampleApplicationTests.runToCompletion(output, "--gtcp.sample.example=3", "--gtcp.sample.port=0",
                 "--gtcp.sample.count=9", "--gtcp.sample.interval=50ms");
         String away = "127.0.0.2:" + run.serverPort();
@@ -52,7 +50,6 @@ class SampleGroupExampleTests {
 
     @Test
     void exampleThreeSpreadsTheExchangesOverTheGroup(CapturedOutput output) throws Exception {
-        assumeTrue(coreLendsFromAGroup(), "the core's endpoint groups are not on this branch yet");
         Run run = SampleApplicationTests.runToCompletion(output, "--gtcp.sample.example=3", "--gtcp.sample.port=0",
                 "--gtcp.sample.count=30", "--gtcp.sample.interval=10ms");
 
@@ -83,13 +80,6 @@ class SampleGroupExampleTests {
         assertThatThrownBy(() -> SampleApplicationTests.start("--gtcp.sample.role=client",
                 "--gtcp.sample.example=3", "--gtcp.sample.port=0"))
                 .hasStackTraceContaining("needs the servers' port: set gtcp.sample.port");
-    }
-
-    /** True once the core lends from a group of several addresses (the endpoint-group work), false before. */
-    static boolean coreLendsFromAGroup() {
-        try (PoolConnFactory group = PoolConnFactory.builder().addresses("127.0.0.1:1", "127.0.0.2:1").build()) {
-            return group.endpoints().size() == 2;
-        }
     }
 
     private static List<String> exchanges(Run run) {

@@ -88,7 +88,8 @@ public class GtcpPoolProperties {
     private Duration writeTimeout = Duration.ZERO;
 
     /**
-     * Whether a connection idle for 500 ms or more is checked for a peer close before it is handed out.
+     * Whether a connection idle for 500 ms or more is checked for a peer close before it is handed out, and idle
+     * connections are checked in the background (so that an outage shows without traffic).
      */
     private boolean validateOnBorrow = true;
 
