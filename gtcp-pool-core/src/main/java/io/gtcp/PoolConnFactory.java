@@ -1,13 +1,13 @@
 package io.gtcp;
 
 import io.gtcp.internal.pool.AddressPool;
-import io.gtcp.internal.pool.Housekeeper;
-import io.gtcp.internal.io.Addresses;
+import io.gtcp.internal.pool.AddressPools;
 import io.gtcp.internal.group.ConnectionOpener;
 import io.gtcp.internal.group.EndpointAddress;
 import io.gtcp.internal.group.EndpointGroup;
 import io.gtcp.internal.group.EndpointPools;
 import io.gtcp.internal.group.GroupConfig;
+import io.gtcp.internal.io.Addresses;
 import io.gtcp.internal.io.Deadlines;
 import io.gtcp.internal.pool.Listeners;
 import io.gtcp.internal.pool.PoolConfig;
@@ -16,11 +16,8 @@ import io.gtcp.internal.pool.PoolEntry;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
 
 import org.slf4j.Logger;
@@ -65,27 +62,18 @@ public final class PoolConnFactory implements Closeable {
     public static final Duration DEFAULT_REFRESH_EVERY = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(PoolConnFactory.class);
-    private static final long MAX_HOUSEKEEPING_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final long MIN_HOUSEKEEPING_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final PoolConfig config;
-    private final GroupConfig group;
-    private final ConcurrentHashMap<String, AddressPool> pools = new ConcurrentHashMap<>();
+    private final AddressPools pools;
     /** What {@link #get()} borrows from; null when neither an address nor a group is configured. */
     private final EndpointGroup endpointGroup;
-    private final Housekeeper housekeeper;
-    private final ReentrantLock listenerLock = new ReentrantLock();
-    private volatile Listeners listeners;
     private volatile boolean closed;
 
     private PoolConnFactory(PoolConfig config, GroupConfig group, Listeners listeners) {
         this.config = config;
-        this.group = group;
-        this.listeners = listeners;
-        this.housekeeper = new Housekeeper(config.name(), housekeepingPeriod(config), pools::values,
-                this::retirable, this::forget);
+        this.pools = new AddressPools(config, listeners, this::retirable);
         this.endpointGroup = group.isConfigured()
-                ? EndpointGroup.start(config.name(), group, new GroupPools(), housekeeper.scheduler()) : null;
+                ? EndpointGroup.start(config.name(), group, new GroupPools(), pools.scheduler()) : null;
         log.info("pool '{}' started: {}, max {} per address, min idle {}, idle ttl {} ms, connect timeout {} ms, "
                 + "acquire timeout {} ms{}", config.name(), config.address() != null ? config.address()
                 : group.entries().isEmpty() ? "any address" : group.entries(), config.maxSize(), config.minIdle(),
@@ -129,78 +117,38 @@ public final class PoolConnFactory implements Closeable {
 
     /** A connection to {@code address} ({@code "host:port"}), from that address's own pool. */
     public PoolConn get(String address) throws IOException {
-        return borrow(pool(address), config.connectTimeoutNanos());
+        return borrow(pools.pool(address), config.connectTimeoutNanos());
     }
 
     /** A connection to {@code address}, dialling (if it must) with {@code connectTimeout}. */
     public PoolConn get(String address, Duration connectTimeout) throws IOException {
-        return borrow(pool(address), Deadlines.nanos(connectTimeout, "connect timeout"));
+        return borrow(pools.pool(address), Deadlines.nanos(connectTimeout, "connect timeout"));
     }
 
     private PoolConn borrow(AddressPool pool, long connectTimeoutNanos) throws IOException {
         PoolEntry entry = pool.borrow(connectTimeoutNanos);
         while (entry == null) { // that address's pool retired as we came: take its successor
-            pool = pool(pool.address());
+            pool = pools.pool(pool.address());
             entry = pool.borrow(connectTimeoutNanos);
         }
         return new PoolConn(pool, entry, connectTimeoutNanos);
-    }
-
-    private AddressPool pool(String address) throws IllegalArgumentException {
-        AddressPool pool = pools.get(address);
-        if (pool != null) {
-            return pool;
-        }
-        Addresses.validate(address);
-        if (closed) {
-            return closedPool(address);
-        }
-        // under the listener lock, so that a listener added meanwhile reaches this pool too
-        listenerLock.lock();
-        try {
-            pool = pools.get(address);
-            if (pool != null) {
-                return pool;
-            }
-            pool = new AddressPool(address, config, listeners, housekeeper.scheduler());
-            pools.put(address, pool);
-            listeners.poolAdded(address);
-        } finally {
-            listenerLock.unlock();
-        }
-        if (closed) { // close() raced this creation and may have missed the pool
-            pool.shutdown();
-            listeners.poolRemoved(address);
-        }
-        return pool;
-    }
-
-    private AddressPool closedPool(String address) {
-        AddressPool pool = new AddressPool(address, config, Listeners.NONE, housekeeper.scheduler());
-        pool.shutdown();
-        return pool;
     }
 
     // ------------------------------------------------------------------ observing
 
     /** All addresses' pools added together. */
     public PoolStats stats() {
-        PoolStats sum = PoolStats.EMPTY;
-        for (AddressPool pool : pools.values()) {
-            sum = sum.plus(pool.stats());
-        }
-        return sum;
+        return pools.stats();
     }
 
     /** The pool of one address; all zero if it has none. */
     public PoolStats stats(String address) {
-        AddressPool pool = pools.get(address);
-        return pool == null ? PoolStats.EMPTY : pool.stats();
+        return pools.stats(address);
     }
 
     /** The addresses that have a pool. */
     public Set<String> addresses() {
-        return Collections.unmodifiableSet(pools.keySet());
+        return pools.addresses();
     }
 
     /** Adds a listener; it is told at once of the pools that exist already. */
@@ -208,27 +156,12 @@ public final class PoolConnFactory implements Closeable {
         if (listener == null) {
             throw new IllegalArgumentException("listener must not be null");
         }
-        java.util.List<String> existing;
-        listenerLock.lock();
-        try {
-            listeners = listeners.with(listener);
-            pools.values().forEach(p -> p.listeners(listeners));
-            existing = java.util.List.copyOf(pools.keySet());
-        } finally {
-            listenerLock.unlock();
-        }
-        existing.forEach(listener::poolAdded);
+        pools.addListener(listener);
     }
 
     /** Removes a listener added before. */
     public void removeListener(PoolListener listener) {
-        listenerLock.lock();
-        try {
-            listeners = listeners.without(listener);
-            pools.values().forEach(p -> p.listeners(listeners));
-        } finally {
-            listenerLock.unlock();
-        }
+        pools.removeListener(listener);
     }
 
     /** The name given to the builder ("default" unless set): the {@code pool} tag of its metrics. */
@@ -263,27 +196,15 @@ public final class PoolConnFactory implements Closeable {
 
     // ------------------------------------------------------------------ lifecycle
 
-    /** Whether the housekeeper may retire {@code pool} once unused: any but the group's endpoints'. */
+    /** Whether an unused pool may be retired or replaced: any but the group's endpoints'. */
     private boolean retirable(AddressPool pool) {
         EndpointGroup group = endpointGroup;
         return group == null || !group.owns(pool);
     }
 
-    /** Drops a retired pool, so that addresses used once and never again do not pile up. */
-    private void forget(AddressPool pool) {
-        // under the lock, so that a pool recreated for the address is announced only after this one is gone
-        listenerLock.lock();
-        try {
-            pools.remove(pool.address(), pool);
-            listeners.poolRemoved(pool.address());
-        } finally {
-            listenerLock.unlock();
-        }
-    }
-
     /**
-     * Closes idle connections now and borrowed ones as they come back; stops the housekeeping and filler threads
-     * (a background dial in progress is interrupted), so no thread of this factory outlives it.
+     * Closes idle connections now and borrowed ones as they come back; stops the housekeeping, filler and refresh
+     * threads (a background dial in progress is interrupted), so no thread of this factory outlives it.
      */
     @Override
     public void close() {
@@ -294,12 +215,7 @@ public final class PoolConnFactory implements Closeable {
         if (endpointGroup != null) {
             endpointGroup.close();
         }
-        housekeeper.close();
-        PoolStats before = stats();
-        for (AddressPool pool : pools.values()) {
-            pool.shutdown();
-            listeners.poolRemoved(pool.address());
-        }
+        PoolStats before = pools.close();
         log.info("pool '{}' closed: {} idle connections closed, {} borrowed ones close as they come back",
                 config.name(), before.idle(), before.active());
     }
@@ -310,71 +226,24 @@ public final class PoolConnFactory implements Closeable {
                 + ", max " + config.maxSize() + (closed ? ", closed" : "") + "]";
     }
 
-    /**
-     * The group's endpoints live in the factory's one map of pools, like any address: {@link #stats()}, listeners,
-     * housekeeping and {@code get(address)} then treat them alike. The group says which endpoints exist; this makes
-     * and unmakes their pools.
-     */
+    /** The group's endpoints are pools of {@link #pools} like any address; the group says which exist. */
     private final class GroupPools implements EndpointPools {
 
         @Override
         public AddressPool open(EndpointAddress endpoint) {
-            String address = endpoint.address();
-            AddressPool pool;
-            AddressPool replaced;
-            // under the listener lock, so that a listener added meanwhile reaches this pool too
-            listenerLock.lock();
-            try {
-                pool = new AddressPool(address, endpoint.dialAs(), endpoint.target(), config, listeners,
-                        housekeeper.scheduler());
-                replaced = pools.put(address, pool);
-                if (replaced != null) {
-                    listeners.poolRemoved(address);
-                }
-                listeners.poolAdded(address);
-            } finally {
-                listenerLock.unlock();
-            }
-            if (replaced != null && retirable(replaced)) {
-                replaced.shutdown(); // a pool that get(address) made: the endpoint's own takes its place
-            }
-            if (closed) { // close() raced this creation and may have missed the pool
-                pool.shutdown();
-                listeners.poolRemoved(address);
-            } else {
-                housekeeper.fillSoon(pool);
-            }
-            return pool;
+            return pools.open(endpoint.address(), endpoint.dialAs(), endpoint.target(),
+                    PoolConnFactory.this::retirable);
         }
 
         @Override
         public void drain(AddressPool pool) {
-            listenerLock.lock();
-            try {
-                if (pools.remove(pool.address(), pool)) {
-                    listeners.poolRemoved(pool.address());
-                }
-            } finally {
-                listenerLock.unlock();
-            }
-            pool.shutdown();
+            pools.drain(pool);
         }
 
         @Override
         public Listeners listeners() {
-            return listeners;
+            return pools.listeners();
         }
-    }
-
-    private static long housekeepingPeriod(PoolConfig config) {
-        long period = MAX_HOUSEKEEPING_PERIOD_NANOS;
-        if (config.ttlNanos() > 0) {
-            period = Math.min(period, config.ttlNanos() / 4);
-        }
-        if (config.maxLifetimeNanos() > 0) {
-            period = Math.min(period, config.maxLifetimeNanos() / 4);
-        }
-        return Math.max(period, MIN_HOUSEKEEPING_PERIOD_NANOS);
     }
 
     /**
