@@ -4,6 +4,8 @@ import io.gtcp.LoadBalancing;
 import io.gtcp.PoolConnFactory;
 import io.gtcp.spring.boot.autoconfigure.GtcpPoolConnFactoryBuilderCustomizer;
 
+import java.util.Map;
+
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,6 +28,12 @@ class SampleConfiguration {
     @Bean
     SampleClient sampleClient(PoolConnFactory pool, SampleProperties properties, SampleServer server) {
         return new SampleClient(pool, properties, SampleOutage.of(properties, server));
+    }
+
+    /** Which pools exist and connect, on an INFO logger that a normal run leaves off. */
+    @Bean
+    SamplePoolReport samplePoolReport(Map<String, PoolConnFactory> pools) {
+        return new SamplePoolReport(pools);
     }
 
     /**

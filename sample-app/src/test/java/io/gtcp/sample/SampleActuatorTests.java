@@ -35,16 +35,21 @@ class SampleActuatorTests {
             assertThat(health).containsEntry("status", "UP");
             Map<String, Object> gtcp = map(map(health.get("components")).get("gtcp"));
             assertThat(gtcp).containsEntry("status", "UP");
-            assertThat(map(gtcp.get("details"))).containsEntry("address", address);
+            // one entry per pool bean: the client's default pool and application.properties' named pool "spare"
+            Map<String, Object> pools = map(gtcp.get("components"));
+            assertThat(pools).containsOnlyKeys("gtcpPoolConnFactory", "sparePoolConnFactory");
+            assertThat(map(map(pools.get("gtcpPoolConnFactory")).get("details"))).containsEntry("address", address);
+            assertThat(map(pools.get("sparePoolConnFactory"))).containsEntry("status", "UP");
+            assertThat(map(map(pools.get("sparePoolConnFactory")).get("details"))).containsEntry("address", address);
 
             // example 1's one connection is back in the pool after the last exchange
-            assertThat(gauge("gtcp.pool.connections.idle", "address:" + address)).isEqualTo(1.0);
-            assertThat(gauge("gtcp.pool.connections.active", "address:" + address)).isEqualTo(0.0);
+            assertThat(gauge("gtcp.pool.connections.idle", "address:" + address, "pool:default")).isEqualTo(1.0);
+            assertThat(gauge("gtcp.pool.connections.active", "address:" + address, "pool:default")).isEqualTo(0.0);
         }
     }
 
-    private double gauge(String name, String tag) throws JMException {
-        Map<String, Object> metric = map(invoke("Metrics", "metric", new Object[] { name, List.of(tag) },
+    private double gauge(String name, String... tags) throws JMException {
+        Map<String, Object> metric = map(invoke("Metrics", "metric", new Object[] { name, List.of(tags) },
                 new String[] { String.class.getName(), List.class.getName() }));
         assertThat(metric).as(name).isNotNull().containsEntry("name", name);
         Map<String, Object> value = map(((List<?>) metric.get("measurements")).get(0));

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The sample after Spring AOT processing: the build's {@code process-aot} step compiles the application context's
  * bean definitions into the jar, and {@code -Dspring.aot.enabled=true} starts from them (it fails at start-up if they
  * are missing). The AOT build ran with the default properties (example 1, role both); the runs below choose other
- * examples and roles at run time, which work because the sample decides them in its beans, not in conditions.
+ * examples and roles at run time, which work because the sample decides them in its beans, not in conditions; and
+ * the named pool of the build's properties is there at run time.
  */
 @Tag("jar")
 @Timeout(120)
@@ -70,6 +71,30 @@ class SampleAotIT {
                     .allMatch(line -> SampleApplicationTests.REPLY.matcher(line).matches());
             assertThat(result.remotePorts()).containsOnly(server.port());
         }
+    }
+
+    /**
+     * The named pool {@code gtcp.pools.spare} of application.properties became a bean definition at build time; at
+     * run time its bean is created, binds its settings (the address inherited from the port chosen at start-up, the
+     * max-size given on the command line) and connects; a name first given at run time has no bean definition, so no
+     * pool. The sample's pool report, enabled here, says so.
+     */
+    @Test
+    void theNamedPoolOfTheBuildExistsAndConnectsAtRunTime() throws Exception {
+        Result result = SampleJar.run(directory, AOT, "--gtcp.sample.port=0", "--gtcp.sample.count=1",
+                "--gtcp.sample.interval=50ms", "--gtcp.pools.spare.max-size=2", "--gtcp.pools.extra.max-size=3",
+                "--logging.level.io.gtcp.sample.SamplePoolReport=info");
+
+        assertThat(result.exitCode()).as("exit status; stderr: %s", result.err()).isZero();
+        int serverPort = result.remotePorts().get(0);
+        assertThat(result.lines()).anyMatch(line -> line.matches(
+                ".*pool spare \\(sparePoolConnFactory\\) max-size 2: connected 127\\.0\\.0\\.1:\\d+ 127\\.0\\.0\\.1:"
+                        + serverPort));
+        assertThat(result.lines()).anyMatch(line -> line.matches(
+                ".*pool default \\(gtcpPoolConnFactory\\) max-size 64: connected 127\\.0\\.0\\.1:\\d+ 127\\.0\\.0\\.1:"
+                        + serverPort));
+        assertThat(result.lines()).as("a name added at run time gets no bean under AOT")
+                .noneMatch(line -> line.contains("pool extra"));
     }
 
     @Test
