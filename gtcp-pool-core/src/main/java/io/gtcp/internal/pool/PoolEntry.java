@@ -48,6 +48,8 @@ public final class PoolEntry {
     /** The id of the thread that gave it back last: borrowing prefers a thread's own last connection. */
     long lastThread = -1;
     long borrowedAt;
+    /** Whether the current borrow is counted in the pool's busy count (then its return uncounts it). */
+    boolean countedBusy;
     /** Whether the current borrower took it from the idle set (then reconnect-on-send may apply). */
     boolean fromIdle;
     Future<?> leakTask;
