@@ -6,7 +6,6 @@ import io.gtcp.PoolStats;
 import io.gtcp.internal.io.Link;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,7 +61,7 @@ public final class AddressPool {
     private final AtomicInteger busy = new AtomicInteger();
     /** Whether borrows are counted in {@link #busy}: only pools someone asks about pay for the shared counter. */
     private volatile boolean countBusy;
-    private final Waiters waiters = new Waiters();
+    private final Waiters waiters = new Waiters(this);
     private final LongAdder closed = new LongAdder();
     private final LongAdder acquireTimeouts = new LongAdder();
     private final EndpointHealth health;
@@ -120,10 +119,9 @@ public final class AddressPool {
         long start = System.nanoTime();
         PoolEntry entry = takeIdle(start);
         if (entry != null) {
-            entry.fromIdle = true;
-            entry.countedBusy = countBusy && countIn();
+            handOut(entry);
         } else {
-            entry = takeCreateOrWait(start, connectTimeoutNanos);
+            entry = waiters.borrow(start, connectTimeoutNanos);
             if (entry == null) {
                 return null;
             }
@@ -145,60 +143,15 @@ public final class AddressPool {
         }
     }
 
-    /**
-     * The way on when no idle entry was found at once: dial if there is room, else wait as a waiter (see
-     * {@link Waiters}) until an entry comes back or a place frees up, within the acquire timeout counted from
-     * {@code start}. The entry is counted in {@link #busy()}; null if the pool was retired.
-     */
-    private PoolEntry takeCreateOrWait(long start, long connectTimeoutNanos) throws IOException {
-        boolean waiting = false;
-        try {
-            for (long now = start; ; now = System.nanoTime()) {
-                if (shutdown) {
-                    if (waiting) {
-                        waiters.wakeNext(); // so that every waiter sees the shutdown
-                    }
-                    throw poolClosed();
-                }
-                // idle time and expiry are judged now, not when the wait began
-                PoolEntry entry = waiting ? takeIdle(now) : null;
-                if (entry != null) {
-                    entry.fromIdle = true;
-                    entry.countedBusy = countBusy && countIn();
-                    return entry;
-                }
-                if (reserve()) {
-                    if (waiting) {
-                        waiting = false;
-                        waiters.leave(); // a dialling borrower is not pending
-                    }
-                    return dialForBorrower(connectTimeoutNanos);
-                }
-                if (total.get() < 0) {
-                    return null; // retired: empty for good
-                }
-                if (!waiting) {
-                    waiters.announce();
-                    waiting = true;
-                    continue; // look once more after announcing, so that no return goes unnoticed
-                }
-                long left = config.acquireTimeoutNanos() - (now - start);
-                if (left <= 0 || !waiters.await(left)) {
-                    throw exhausted(start, waiters.count() - 1);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for a connection to " + address);
-        } finally {
-            if (waiting) {
-                waiters.leave();
-            }
-        }
+    /** An idle entry just taken by a borrower: marked so and counted in {@link #busy()}. */
+    PoolEntry handOut(PoolEntry entry) {
+        entry.fromIdle = true;
+        entry.countedBusy = countBusy && countIn();
+        return entry;
     }
 
     /** Dials for a borrower into a place reserved by {@link #reserve()}; gives the place back if that fails. */
-    private PoolEntry dialForBorrower(long connectTimeoutNanos) throws IOException {
+    PoolEntry dialForBorrower(long connectTimeoutNanos) throws IOException {
         boolean counted = countBusy && countIn();
         PoolEntry fresh;
         try {
@@ -222,7 +175,7 @@ public final class AddressPool {
      * is HikariCP's thread-local idea without a thread-local (the entry remembers its last thread), so
      * nothing grows with the number of threads.
      */
-    private PoolEntry takeIdle(long now) {
+    PoolEntry takeIdle(long now) {
         AtomicReferenceArray<PoolEntry> s = slots;
         long me = Thread.currentThread().getId();
         int n = s.length();
@@ -255,7 +208,7 @@ public final class AddressPool {
     }
 
     /** Checks an entry just claimed from the idle set; closes it and says false if it must not be used. */
-    private boolean fitForUse(PoolEntry e, long now) {
+    boolean fitForUse(PoolEntry e, long now) {
         CloseReason expired = expiry(e, now);
         if (expired == null && config.validateOnBorrow()
                 && now - e.lastReturned >= config.staleCheckAfterNanos() && e.link.isStale()) {
@@ -378,8 +331,9 @@ public final class AddressPool {
         }
         entry.lastReturned = now;
         entry.lastThread = Thread.currentThread().getId();
-        entry.returnToIdle();
-        waiters.wakeOne(); // after the entry is idle: see Waiters for why no wake-up is lost
+        if (waiters.endBorrow(entry)) {
+            return; // handed to a starving waiter
+        }
         if (shutdown && entry.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
             remove(entry, CloseReason.FACTORY_CLOSED); // raced with close(): do not leave it open
         }
@@ -409,7 +363,7 @@ public final class AddressPool {
     // ------------------------------------------------------------------ housekeeping
 
     /** The acquire timeout of a caller that waited since {@code start}, with what a person needs to see why. */
-    private AcquireTimeoutException exhausted(long start, int othersWaiting) {
+    AcquireTimeoutException exhausted(long start, int othersWaiting) {
         acquireTimeouts.increment();
         listeners.acquireTimedOut(address);
         long now = System.nanoTime();
@@ -456,7 +410,7 @@ public final class AddressPool {
                 remove(e, CloseReason.FACTORY_CLOSED);
             }
         }
-        waiters.wakeNext(); // each woken waiter sees the shutdown and passes the wake-up on
+        waiters.shutdown();
     }
 
     public boolean isShutdown() {
@@ -514,7 +468,7 @@ public final class AddressPool {
         return total.compareAndSet(0, RETIRED);
     }
 
-    private IOException poolClosed() {
+    IOException poolClosed() {
         return new IOException("pool closed: the factory of " + address + " was closed");
     }
 }

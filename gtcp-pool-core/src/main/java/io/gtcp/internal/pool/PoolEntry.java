@@ -98,9 +98,12 @@ public final class PoolEntry {
         state = (state & ~STATE_BITS) | next;
     }
 
-    /** Back to the idle set in a new generation, so that no handle of the ending borrow can return it again. */
-    void returnToIdle() {
-        state = (((state >>> GENERATION_SHIFT) + 1) << GENERATION_SHIFT) | IDLE;
+    /**
+     * Ends a borrow: {@code next} ({@link #IDLE}, or {@link #RESERVED} when handed straight to a waiter) in a new
+     * generation, so that no handle of the ending borrow can return it again.
+     */
+    void endBorrow(int next) {
+        state = (((state >>> GENERATION_SHIFT) + 1) << GENERATION_SHIFT) | next;
     }
 
     /**
