@@ -21,14 +21,15 @@ import org.slf4j.LoggerFactory;
  * <p><b>Borrowing.</b> A borrower scans the slots and takes an idle entry by compare-and-set (its own last one
  * first, see below); if there is none and the pool is below its size, it reserves a place by compare-and-set of
  * {@code total} and dials. Only when the pool is full and nothing is idle does it wait ({@link Waiters}), and a
- * return wakes someone only if somebody waits. The warm path (an idle entry is there) is thus a scan, a CAS and
- * an increment of the {@link #busy()} count, with no lock, no allocation and no shared queue: an earlier fair
- * semaphore, which was both the size limit and the queue, handed every returned permit to a parked waiter once
- * one existed, so under contention every borrow became a context switch (32 threads on 8 connections: about 0.15
- * borrows per microsecond against 12 for HikariCP's {@code ConcurrentBag}). A returned entry goes to whoever
- * looks first, a woken waiter or a running borrower, which keeps a busy pool running at the speed of its
- * threads; waiters are woken in arrival order, each within its acquire timeout. No lock is held across I/O: the
- * dial, the stale check and closes happen with nothing locked.
+ * return wakes someone only if somebody waits. The warm path (an idle entry is there) is thus a scan and a CAS,
+ * with no lock, no allocation and no shared counter or queue: the fair semaphore this replaced, both the size
+ * limit and the queue, handed every returned permit to a parked waiter once one existed, so under contention
+ * every borrow became a context switch (JMH, 32 threads on 8 connections: about 0.15 borrows per microsecond
+ * against 12 for HikariCP's {@code ConcurrentBag} in the same run). A returned entry goes to whoever looks
+ * first, a woken waiter or a running borrower, which keeps a busy pool running at the speed of its threads;
+ * waiters are woken in arrival order, and once one has waited a while returns are handed to the waiters
+ * directly, so running borrowers cannot starve it. No lock is held across I/O: the dial, the stale check and
+ * closes happen with nothing locked.
  *
  * <p><b>Reuse order.</b> A thread gets back the connection it used last when that one is idle (each socket then
  * stays between the same pair of threads, which is much cheaper for the scheduler); otherwise the first idle
@@ -57,10 +58,7 @@ public final class AddressPool {
     private final LeakWatch leakWatch;
     private final AtomicReferenceArray<PoolEntry> slots;
     private final AtomicInteger total = new AtomicInteger();
-    /** Borrowers holding an entry or dialling one, counted once {@link #busy()} was first asked. */
-    private final AtomicInteger busy = new AtomicInteger();
-    /** Whether borrows are counted in {@link #busy}: only pools someone asks about pay for the shared counter. */
-    private volatile boolean countBusy;
+    private final BusyCount busy = new BusyCount();
     private final Waiters waiters = new Waiters(this);
     private final LongAdder closed = new LongAdder();
     private final LongAdder acquireTimeouts = new LongAdder();
@@ -146,20 +144,18 @@ public final class AddressPool {
     /** An idle entry just taken by a borrower: marked so and counted in {@link #busy()}. */
     PoolEntry handOut(PoolEntry entry) {
         entry.fromIdle = true;
-        entry.countedBusy = countBusy && countIn();
+        entry.countedBusy = busy.in();
         return entry;
     }
 
     /** Dials for a borrower into a place reserved by {@link #reserve()}; gives the place back if that fails. */
     PoolEntry dialForBorrower(long connectTimeoutNanos) throws IOException {
-        boolean counted = countBusy && countIn();
+        boolean counted = busy.in();
         PoolEntry fresh;
         try {
             fresh = dial(connectTimeoutNanos, PoolEntry.IN_USE);
         } catch (Throwable e) {
-            if (counted) {
-                busy.decrementAndGet();
-            }
+            busy.out(counted);
             unreserve();
             throw e;
         }
@@ -298,10 +294,8 @@ public final class AddressPool {
         if (!entry.claimReturn(generation)) {
             return; // a second close of that borrow, or a racing one: the first returns it
         }
-        if (entry.countedBusy) {
-            entry.countedBusy = false;
-            busy.decrementAndGet();
-        }
+        busy.out(entry.countedBusy);
+        entry.countedBusy = false;
         long now = System.nanoTime();
         if (leakWatch.isOn()) {
             LeakWatch.end(entry);
@@ -428,24 +422,9 @@ public final class AddressPool {
         return waiters.count();
     }
 
-    /**
-     * Borrowers holding a connection of this pool or dialling one: its load, for choosing the least busy
-     * endpoint; two volatile reads. The count is kept from the first call on: a shared counter changed at every
-     * borrow and return costs a contended pool measurably (its cache line moves between cores at each one), so
-     * a pool nobody asks about does not keep it. Borrows already out at the first call are not counted (nor
-     * uncounted when they come back), so the first answers may be low for as long as those borrows last.
-     */
+    /** Borrowers holding a connection of this pool or dialling one: its load ({@link BusyCount}). */
     public int busy() {
-        if (!countBusy) {
-            countBusy = true;
-        }
         return busy.get();
-    }
-
-    /** Counts a borrow in {@link #busy}; true, for the entry to remember that its return must uncount it. */
-    private boolean countIn() {
-        busy.incrementAndGet();
-        return true;
     }
 
     /** Gives back a place taken by {@link #reserve()} whose dial failed. */
