@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Turns the host of a group entry into the IP addresses to dial: each address becomes one endpoint. The default
  * is {@link InetAddress#getAllByName}; plug in another to use your own DNS client, or a fixed map in tests.
- * Called on the factory's refresh thread, never on a borrower's.
+ * Called when the factory is built and then on its refresh thread, never on a borrower's.
  */
 @FunctionalInterface
 public interface AddressResolver {

@@ -15,5 +15,10 @@ public enum CloseReason {
     /** Its factory was closed. */
     FACTORY_CLOSED,
     /** Its first write after a borrow failed, so it was replaced by a fresh connection. */
-    REPLACED
+    REPLACED,
+    /**
+     * It was idle when outlier ejection took its endpoint out of a group's rotation, or brought it back: a
+     * connection that sat idle to a failing server is not trusted; the endpoint's next borrow dials afresh.
+     */
+    EJECTED
 }

@@ -27,6 +27,12 @@ import javax.net.ssl.SSLContext;
  * receive together) and leaves the stored deadlines as they were. A connection is meant for one thread at a
  * time.
  *
+ * <p>The I/O under it ({@code io.gtcp.internal.io.Link}) costs the system calls of a bare socket: without
+ * deadlines a read or a write is one blocking call; with them, a plain TCP connection turns non-blocking once and
+ * a call that cannot complete at once waits on the socket with the time left, so read and write timeouts add no
+ * system call when the reply is already there and need no helper thread. A write still blocked at its deadline
+ * closes the connection (part of it may have gone out).
+ *
  * <p>An {@link IOException} in the middle of a receive (a timeout included) leaves the position in the stream
  * unknown: bytes of a half-read message are not kept, so the connection should be closed rather than read
  * again. A pooled connection is closed by its pool for exactly that reason.
@@ -60,7 +66,10 @@ public class Conn implements Closeable {
         return connect(address, DEFAULT_CONNECT_TIMEOUT);
     }
 
-    /** Dials {@code "host:port"}; {@code connectTimeout} bounds the TCP connect (null or zero: no limit). */
+    /**
+     * Dials {@code "host:port"}; {@code connectTimeout} bounds the whole dial, name resolution and TCP connect
+     * together (null or zero: no limit).
+     */
     public static Conn connect(String address, Duration connectTimeout) throws IOException {
         return new Conn(Link.connect(address, Deadlines.nanos(connectTimeout, "connect timeout"), null));
     }
@@ -70,7 +79,7 @@ public class Conn implements Closeable {
         return connectTls(address, context, DEFAULT_CONNECT_TIMEOUT);
     }
 
-    /** Dials over TLS; {@code connectTimeout} bounds the TCP connect and the handshake. */
+    /** Dials over TLS; {@code connectTimeout} bounds resolution, TCP connect and handshake together. */
     public static Conn connectTls(String address, SSLContext context, Duration connectTimeout) throws IOException {
         if (context == null) {
             throw new IllegalArgumentException("an SSLContext is required for a TLS connection");
@@ -186,16 +195,20 @@ public class Conn implements Closeable {
         requireData(data);
         Retry r = retry(retry);
         Link l = begin();
+        ExchangeObserver.Exchange exchange = exchangeStarted();
         try {
             long readDeadline = readDeadline(callDeadline);
             writeFrame(l, data, writeDeadline(callDeadline), r);
             byte[] reply = receive(link, receive, readDeadline, r);
             succeeded();
+            exchange.end(null);
             return reply;
         } catch (IOException e) {
+            exchange.end(e);
             throw failed(e);
         } catch (RuntimeException | Error e) {
             escaped(e);
+            exchange.end(e);
             throw e;
         }
     }
@@ -300,16 +313,20 @@ public class Conn implements Closeable {
         int max = o.effectiveMaxDataSize();
         Retry r = retry(o.retry());
         Link l = begin();
+        ExchangeObserver.Exchange exchange = exchangeStarted();
         try {
             long readDeadline = readDeadline(callDeadline);
             writeFrame(l, frame, writeDeadline(callDeadline), r);
             byte[] reply = receiveFrame(link, headerSize, max, readDeadline, r);
             succeeded();
+            exchange.end(null);
             return reply;
         } catch (IOException e) {
+            exchange.end(e);
             throw failed(e);
         } catch (RuntimeException | Error e) {
             escaped(e);
+            exchange.end(e);
             throw e;
         }
     }
@@ -388,6 +405,11 @@ public class Conn implements Closeable {
 
     /** Records an operation ended by an unchecked exception or an error: the connection's state is unknown. */
     void escaped(Throwable e) {
+    }
+
+    /** An exchange (sendRecv*, sendRecvPkg*) begins: a plain connection observes none. */
+    ExchangeObserver.Exchange exchangeStarted() {
+        return ExchangeObserver.Exchange.NONE;
     }
 
     /** Writes one buffer: the single write path of every send variant. */

@@ -162,6 +162,13 @@ public class PoolConn extends Conn {
     }
 
     @Override
+    ExchangeObserver.Exchange exchangeStarted() {
+        ExchangeObserver observer = pool.config().exchangeObserver(); // NONE unless the builder set one
+        return observer == ExchangeObserver.NONE ? ExchangeObserver.Exchange.NONE
+                : observer.start(pool.config().name(), pool.address());
+    }
+
+    @Override
     void writeFrame(Link l, byte[] data, long deadline, Retry retry) throws IOException {
         if (used || !entry.fromIdle()) {
             super.writeFrame(l, data, deadline, retry);

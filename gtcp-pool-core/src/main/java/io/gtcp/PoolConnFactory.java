@@ -1,9 +1,13 @@
 package io.gtcp;
 
 import io.gtcp.internal.pool.AddressPool;
-import io.gtcp.internal.pool.Housekeeper;
-import io.gtcp.internal.io.Addresses;
+import io.gtcp.internal.pool.AddressPools;
+import io.gtcp.internal.group.ConnectionOpener;
+import io.gtcp.internal.group.EndpointAddress;
+import io.gtcp.internal.group.EndpointGroup;
+import io.gtcp.internal.group.EndpointPools;
 import io.gtcp.internal.group.GroupConfig;
+import io.gtcp.internal.io.Addresses;
 import io.gtcp.internal.io.Deadlines;
 import io.gtcp.internal.pool.Listeners;
 import io.gtcp.internal.pool.PoolConfig;
@@ -12,11 +16,8 @@ import io.gtcp.internal.pool.PoolEntry;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
 
 import org.slf4j.Logger;
@@ -27,11 +28,15 @@ import org.slf4j.LoggerFactory;
  * production pool needs: a maximum size with a fair, bounded wait; idle TTL and maximum lifetime; a borrow-time
  * stale check; reconnect-on-send; leak detection; statistics and a listener SPI for metrics.
  *
- * <p>{@link #get()} borrows from the pool of the configured address, {@link #get(String)} from the pool of any
- * address (one pool per exact address string, created on first use). Closing the {@link PoolConn} gives it back.
- * One daemon housekeeping thread per factory closes expired idle connections (within about a second), checks idle
- * connections for a peer close in the background, and forgets the pool of an address (other than the configured
- * one) that has stayed empty for a whole idle TTL; up to two filler threads, ended when idle, dial to keep
+ * <p>{@link #get()} borrows from the factory's endpoint group: the configured address, or several
+ * ({@link Builder#addresses}, a host name standing for every address it resolves to, or an
+ * {@link EndpointSource}), each endpoint with its own pool, picked by the {@link LoadBalancing} policy, a failed
+ * dial moving on to the next endpoint, failing endpoints ejected for a while ({@link OutlierEjection}) and the list
+ * refreshed every {@link Builder#refreshEvery}. {@link #get(String)} borrows from the pool of any address (one
+ * pool per exact address string, created on first use), outside the group. Closing the {@link PoolConn} gives it
+ * back. One daemon housekeeping thread per factory closes expired idle connections (within about a second), checks
+ * idle connections for a peer close in the background, and forgets the pool of an address (other than the group's)
+ * that has stayed empty for a whole idle TTL; up to two filler threads, ended when idle, dial to keep
  * {@code minIdle} connections ready, so that a slow dial never holds up the housekeeping. {@link #close()} closes
  * the idle connections at once and the borrowed ones as they come back, and ends those threads; afterwards
  * {@code get} fails with "pool closed".
@@ -57,28 +62,18 @@ public final class PoolConnFactory implements Closeable {
     public static final Duration DEFAULT_REFRESH_EVERY = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(PoolConnFactory.class);
-    private static final long MAX_HOUSEKEEPING_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final long MIN_HOUSEKEEPING_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final PoolConfig config;
-    private final GroupConfig group;
-    private final ConcurrentHashMap<String, AddressPool> pools = new ConcurrentHashMap<>();
-    private final AddressPool defaultPool;
-    private final Housekeeper housekeeper;
-    private final ReentrantLock listenerLock = new ReentrantLock();
-    private volatile Listeners listeners;
+    private final AddressPools pools;
+    /** What {@link #get()} borrows from; null when neither an address nor a group is configured. */
+    private final EndpointGroup endpointGroup;
     private volatile boolean closed;
 
     private PoolConnFactory(PoolConfig config, GroupConfig group, Listeners listeners) {
         this.config = config;
-        this.group = group;
-        this.listeners = listeners;
-        this.housekeeper = new Housekeeper(config.name(), housekeepingPeriod(config), pools::values,
-                this::retirable, this::forget);
-        this.defaultPool = config.address() == null ? null : pool(config.address());
-        if (defaultPool != null) {
-            housekeeper.fillSoon(defaultPool);
-        }
+        this.pools = new AddressPools(config, listeners, this::retirable);
+        this.endpointGroup = group.isConfigured()
+                ? EndpointGroup.start(config.name(), group, new GroupPools(), pools.scheduler()) : null;
         log.info("pool '{}' started: {}, max {} per address, min idle {}, idle ttl {} ms, connect timeout {} ms, "
                 + "acquire timeout {} ms{}", config.name(), config.address() != null ? config.address()
                 : group.entries().isEmpty() ? "any address" : group.entries(), config.maxSize(), config.minIdle(),
@@ -105,89 +100,55 @@ public final class PoolConnFactory implements Closeable {
 
     // ------------------------------------------------------------------ borrowing
 
-    /** A connection to the configured address. */
+    /** A connection to an endpoint of the group: the configured address, or one of the configured addresses. */
     public PoolConn get() throws IOException {
-        AddressPool pool = defaultPool;
-        if (pool == null) {
-            throw new IllegalStateException("no address configured: set Builder.address or call get(address)");
+        EndpointGroup group = endpointGroup;
+        if (group == null) {
+            throw new IllegalStateException("no address configured: " + config.addressHint() + " or call get(address)");
         }
-        return borrow(pool, config.connectTimeoutNanos());
+        return group.borrow(OPEN, config.connectTimeoutNanos());
     }
+
+    /** How the group borrows from the endpoint it picked: a constant, so the borrow path allocates only the conn. */
+    private static final ConnectionOpener<PoolConn> OPEN = (pool, connectTimeoutNanos) -> {
+        PoolEntry entry = pool.borrow(connectTimeoutNanos);
+        return entry == null ? null : new PoolConn(pool, entry, connectTimeoutNanos);
+    };
 
     /** A connection to {@code address} ({@code "host:port"}), from that address's own pool. */
     public PoolConn get(String address) throws IOException {
-        return borrow(pool(address), config.connectTimeoutNanos());
+        return borrow(pools.pool(address), config.connectTimeoutNanos());
     }
 
     /** A connection to {@code address}, dialling (if it must) with {@code connectTimeout}. */
     public PoolConn get(String address, Duration connectTimeout) throws IOException {
-        return borrow(pool(address), Deadlines.nanos(connectTimeout, "connect timeout"));
+        return borrow(pools.pool(address), Deadlines.nanos(connectTimeout, "connect timeout"));
     }
 
     private PoolConn borrow(AddressPool pool, long connectTimeoutNanos) throws IOException {
         PoolEntry entry = pool.borrow(connectTimeoutNanos);
         while (entry == null) { // that address's pool retired as we came: take its successor
-            pool = pool(pool.address());
+            pool = pools.pool(pool.address());
             entry = pool.borrow(connectTimeoutNanos);
         }
         return new PoolConn(pool, entry, connectTimeoutNanos);
-    }
-
-    private AddressPool pool(String address) throws IllegalArgumentException {
-        AddressPool pool = pools.get(address);
-        if (pool != null) {
-            return pool;
-        }
-        Addresses.validate(address);
-        if (closed) {
-            return closedPool(address);
-        }
-        // under the listener lock, so that a listener added meanwhile reaches this pool too
-        listenerLock.lock();
-        try {
-            pool = pools.get(address);
-            if (pool != null) {
-                return pool;
-            }
-            pool = new AddressPool(address, config, listeners, housekeeper.scheduler());
-            pools.put(address, pool);
-            listeners.poolAdded(address);
-        } finally {
-            listenerLock.unlock();
-        }
-        if (closed) { // close() raced this creation and may have missed the pool
-            pool.shutdown();
-            listeners.poolRemoved(address);
-        }
-        return pool;
-    }
-
-    private AddressPool closedPool(String address) {
-        AddressPool pool = new AddressPool(address, config, Listeners.NONE, housekeeper.scheduler());
-        pool.shutdown();
-        return pool;
     }
 
     // ------------------------------------------------------------------ observing
 
     /** All addresses' pools added together. */
     public PoolStats stats() {
-        PoolStats sum = PoolStats.EMPTY;
-        for (AddressPool pool : pools.values()) {
-            sum = sum.plus(pool.stats());
-        }
-        return sum;
+        return pools.stats();
     }
 
     /** The pool of one address; all zero if it has none. */
     public PoolStats stats(String address) {
-        AddressPool pool = pools.get(address);
-        return pool == null ? PoolStats.EMPTY : pool.stats();
+        return pools.stats(address);
     }
 
     /** The addresses that have a pool. */
     public Set<String> addresses() {
-        return Collections.unmodifiableSet(pools.keySet());
+        return pools.addresses();
     }
 
     /** Adds a listener; it is told at once of the pools that exist already. */
@@ -195,27 +156,12 @@ public final class PoolConnFactory implements Closeable {
         if (listener == null) {
             throw new IllegalArgumentException("listener must not be null");
         }
-        java.util.List<String> existing;
-        listenerLock.lock();
-        try {
-            listeners = listeners.with(listener);
-            pools.values().forEach(p -> p.listeners(listeners));
-            existing = java.util.List.copyOf(pools.keySet());
-        } finally {
-            listenerLock.unlock();
-        }
-        existing.forEach(listener::poolAdded);
+        pools.addListener(listener);
     }
 
     /** Removes a listener added before. */
     public void removeListener(PoolListener listener) {
-        listenerLock.lock();
-        try {
-            listeners = listeners.without(listener);
-            pools.values().forEach(p -> p.listeners(listeners));
-        } finally {
-            listenerLock.unlock();
-        }
+        pools.removeListener(listener);
     }
 
     /** The name given to the builder ("default" unless set): the {@code pool} tag of its metrics. */
@@ -225,11 +171,8 @@ public final class PoolConnFactory implements Closeable {
 
     /** The endpoints of the group behind {@link #get()} now, in list order; empty if there is no group. */
     public java.util.List<EndpointStatus> endpoints() {
-        AddressPool pool = defaultPool;
-        if (pool == null) {
-            return java.util.List.of();
-        }
-        return java.util.List.of(new EndpointStatus(pool.address(), false, 0, pool.stats()));
+        EndpointGroup group = endpointGroup;
+        return group == null ? java.util.List.of() : group.status();
     }
 
     /** The configured address, or null if there is none. */
@@ -242,32 +185,26 @@ public final class PoolConnFactory implements Closeable {
         return config.maxSize();
     }
 
+    /** The idle connections kept ready per address of the group. */
+    public int minIdle() {
+        return config.minIdle();
+    }
+
     public boolean isClosed() {
         return closed;
     }
 
     // ------------------------------------------------------------------ lifecycle
 
-    /** Whether the housekeeper may retire {@code pool} once unused: any but the configured address's. */
+    /** Whether an unused pool may be retired or replaced: any but the group's endpoints'. */
     private boolean retirable(AddressPool pool) {
-        return pool != defaultPool;
-    }
-
-    /** Drops a retired pool, so that addresses used once and never again do not pile up. */
-    private void forget(AddressPool pool) {
-        // under the lock, so that a pool recreated for the address is announced only after this one is gone
-        listenerLock.lock();
-        try {
-            pools.remove(pool.address(), pool);
-            listeners.poolRemoved(pool.address());
-        } finally {
-            listenerLock.unlock();
-        }
+        EndpointGroup group = endpointGroup;
+        return group == null || !group.owns(pool);
     }
 
     /**
-     * Closes idle connections now and borrowed ones as they come back; stops the housekeeping and filler threads
-     * (a background dial in progress is interrupted), so no thread of this factory outlives it.
+     * Closes idle connections now and borrowed ones as they come back; stops the housekeeping, filler and refresh
+     * threads (a background dial in progress is interrupted), so no thread of this factory outlives it.
      */
     @Override
     public void close() {
@@ -275,12 +212,10 @@ public final class PoolConnFactory implements Closeable {
             return;
         }
         closed = true;
-        housekeeper.close();
-        PoolStats before = stats();
-        for (AddressPool pool : pools.values()) {
-            pool.shutdown();
-            listeners.poolRemoved(pool.address());
+        if (endpointGroup != null) {
+            endpointGroup.close();
         }
+        PoolStats before = pools.close();
         log.info("pool '{}' closed: {} idle connections closed, {} borrowed ones close as they come back",
                 config.name(), before.idle(), before.active());
     }
@@ -291,15 +226,24 @@ public final class PoolConnFactory implements Closeable {
                 + ", max " + config.maxSize() + (closed ? ", closed" : "") + "]";
     }
 
-    private static long housekeepingPeriod(PoolConfig config) {
-        long period = MAX_HOUSEKEEPING_PERIOD_NANOS;
-        if (config.ttlNanos() > 0) {
-            period = Math.min(period, config.ttlNanos() / 4);
+    /** The group's endpoints are pools of {@link #pools} like any address; the group says which exist. */
+    private final class GroupPools implements EndpointPools {
+
+        @Override
+        public AddressPool open(EndpointAddress endpoint) {
+            return pools.open(endpoint.address(), endpoint.dialAs(), endpoint.target(),
+                    PoolConnFactory.this::retirable);
         }
-        if (config.maxLifetimeNanos() > 0) {
-            period = Math.min(period, config.maxLifetimeNanos() / 4);
+
+        @Override
+        public void drain(AddressPool pool) {
+            pools.drain(pool);
         }
-        return Math.max(period, MIN_HOUSEKEEPING_PERIOD_NANOS);
+
+        @Override
+        public Listeners listeners() {
+            return pools.listeners();
+        }
     }
 
     /**
@@ -329,6 +273,8 @@ public final class PoolConnFactory implements Closeable {
         private OutlierEjection outlierEjection = OutlierEjection.defaults();
         private AddressResolver resolver = AddressResolver.system();
         private Duration refreshEvery = DEFAULT_REFRESH_EVERY;
+        private ExchangeObserver exchangeObserver = ExchangeObserver.NONE;
+        private String addressHint = "set Builder.address";
 
         private Builder() {
         }
@@ -342,7 +288,10 @@ public final class PoolConnFactory implements Closeable {
             return this;
         }
 
-        /** The address {@link #get()} uses, {@code "host:port"}; checked for form now, resolved at each dial. */
+        /**
+         * The address {@link #get()} uses, {@code "host:port"}: a group of one entry. Checked for form now; a host
+         * name is resolved when the factory is built and again every {@link #refreshEvery}.
+         */
         public Builder address(String address) {
             this.address = address == null ? null : Addresses.validate(address);
             if (address != null && Addresses.host(address).isEmpty()) {
@@ -479,7 +428,11 @@ public final class PoolConnFactory implements Closeable {
             return this;
         }
 
-        /** Check a connection idle 500 ms or more for a peer close before handing it out; default true. */
+        /**
+         * Check a connection idle 500 ms or more for a peer close before handing it out, and check idle connections
+         * in the background (so that an outage shows without traffic); default true. {@code false} checks nothing,
+         * as gtcp does: a connection the server closed then fails its next exchange.
+         */
         public Builder validateOnBorrow(boolean validate) {
             this.validateOnBorrow = validate;
             return this;
@@ -511,6 +464,25 @@ public final class PoolConnFactory implements Closeable {
             return this;
         }
 
+        /** Observes each sendRecv* / sendRecvPkg* exchange on the pooled connections (tracing); default none. */
+        public Builder exchangeObserver(ExchangeObserver observer) {
+            this.exchangeObserver = observer == null ? ExchangeObserver.NONE : observer;
+            return this;
+        }
+
+        /**
+         * How a user of this factory sets its address, for the error of {@link #get()} when it has none; default
+         * "set Builder.address". Whoever builds factories from configuration names its keys here (the Spring Boot
+         * starter: "set gtcp.pool.address").
+         */
+        public Builder addressHint(String hint) {
+            if (hint == null || hint.isBlank()) {
+                throw new IllegalArgumentException("addressHint must not be blank");
+            }
+            this.addressHint = hint;
+            return this;
+        }
+
         /** Adds a listener of pool events (metrics, health). */
         public Builder listener(PoolListener listener) {
             if (listener == null) {
@@ -528,7 +500,8 @@ public final class PoolConnFactory implements Closeable {
                     Deadlines.nanos(ttl, "ttl"), Deadlines.nanos(maxLifetime, "maxLifetime"), maxSize, minIdle,
                     Deadlines.nanos(acquireTimeout, "acquireTimeout"), Deadlines.nanos(connectTimeout, "connectTimeout"),
                     Deadlines.nanos(readTimeout, "readTimeout"), Deadlines.nanos(writeTimeout, "writeTimeout"),
-                    retry, validateOnBorrow, Deadlines.nanos(checkIdleAfter, "checkIdleAfter"), sslContext, Deadlines.nanos(leakDetectionThreshold, "leakDetectionThreshold"));
+                    retry, validateOnBorrow, Deadlines.nanos(checkIdleAfter, "checkIdleAfter"), sslContext, Deadlines.nanos(leakDetectionThreshold, "leakDetectionThreshold"),
+                    exchangeObserver, addressHint);
             GroupConfig group = new GroupConfig(endpointSource != null ? java.util.List.of() : entries, endpointSource,
                     loadBalancing, outlierEjection, resolver, Deadlines.nanos(refreshEvery, "refreshEvery"));
             return new PoolConnFactory(config, group, listeners);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Borrow and return: the seed's two examples, and what makes a connection unfit for reuse. */
+/** Borrow and return: gtcp's documented examples 1 and 2, and what makes a connection unfit for reuse. */
 @Timeout(value = 30, unit = SECONDS)
 class PoolReuseTest {
 

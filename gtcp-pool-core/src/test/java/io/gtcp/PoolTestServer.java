@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback package-protocol server for the pool tests: answers {@code "> " + payload}, either for every frame
- * of a connection (the seed's example 1) or once before closing it (example 2). Counts what it accepted and
+ * of a connection (gtcp's documented example 1) or once before closing it (example 2). Counts what it accepted and
  * reports every connection it saw end, so tests can wait for server-side effects instead of sleeping.
  */
 final class PoolTestServer implements AutoCloseable {

@@ -9,7 +9,7 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The server behind the chaos proxy: a {@link TcpServer} that answers each package-protocol frame with
- * {@code "> " + payload}, as in the seed's first example, and that can be restarted on the same port.
+ * {@code "> " + payload}, as in gtcp's documented example 1, and that can be restarted on the same port.
  *
  * <p>Under chaos its connections die in every way there is, so its handler treats an I/O error as the end of
  * that connection, quietly: the faults are the test's business, not the log's.

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Handlers for {@link io.gtcp.TcpServer} used across the tests: gtcp's own test servers (an echo, a package
- * echo, the seed document's {@code "> " + data} server), each running until the client closes.
+ * echo, the {@code "> " + data} server of gtcp's documentation), each running until the client closes.
  */
 public final class Servers {
 
@@ -50,7 +50,7 @@ public final class Servers {
         }
     }
 
-    /** The seed document's server: answers every line with {@code "> " + line + "\n"}. */
+    /** The server of gtcp's documentation: answers every line with {@code "> " + line + "\n"}. */
     public static ConnHandler prefixLines() {
         return conn -> {
             try {

@@ -17,13 +17,19 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The seed's client: every interval it takes a connection from the {@link PoolConnFactory}, sends the current
- * date-time, prints the reply with the local and the remote address, and closes the connection, which gives it
- * back to the pool. A failed exchange prints its error alone on a line: {@code EOF} for an end of stream, as Go
- * prints {@code io.EOF}.
+ * The client of gtcp's documentation examples: every interval it takes a connection from the
+ * {@link PoolConnFactory}, sends the current date-time, prints the reply with the local and the remote address, and
+ * closes the connection, which gives it back to the pool. A failed exchange prints its error alone on a line:
+ * {@code EOF} for an end of stream, as Go prints {@code io.EOF}.
  *
- * <p>It runs on a thread of its own, started after the {@link SampleServer} and stopped before it. With a
- * {@code count}, it stops after that many exchanges, failed ones included, and {@link #awaitCompletion()}
+ * <p>In example 3 the factory is a group of three servers, and an exchange that fails is tried once more with a
+ * fresh {@code get()}: a connection that was idle in the pool when its server went away fails only when used, and
+ * the group then hands out a connection to a server that is still there (the echo is safe to repeat). After each
+ * exchange it lets the {@link SampleOutage} take its step.
+ *
+ * <p>It runs on a thread of its own, started after the {@link SampleServer} and stopped before it; in the
+ * {@code server} role it does not start (a run-time decision, so that an AOT-processed build serves every role).
+ * With a {@code count}, it stops after that many exchanges, failed ones included, and {@link #awaitCompletion()}
  * returns; {@link SampleApplication#main} then exits with status 0.
  */
 public final class SampleClient implements SmartLifecycle {
@@ -40,18 +46,27 @@ public final class SampleClient implements SmartLifecycle {
     private final PoolConnFactory pool;
     private final Duration interval;
     private final long count;
+    private final boolean enabled;
+    private final boolean retryOnGroup;
+    private final SampleOutage outage;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Thread worker;
 
-    SampleClient(PoolConnFactory pool, SampleProperties properties) {
+    SampleClient(PoolConnFactory pool, SampleProperties properties, SampleOutage outage) {
         this.pool = pool;
         this.interval = properties.getInterval();
         this.count = properties.getCount();
+        this.enabled = properties.getRole().runsClient();
+        this.retryOnGroup = properties.getExample() == 3;
+        this.outage = outage;
     }
 
     @Override
     public void start() {
+        if (!enabled) {
+            return;
+        }
         // not a daemon: with no count, this thread is what keeps the sample running
         Thread thread = new Thread(this::run, "gtcp-sample-client");
         worker = thread;
@@ -88,9 +103,9 @@ public final class SampleClient implements SmartLifecycle {
         return PHASE;
     }
 
-    /** True when the client stops by itself, after {@code gtcp.sample.count} exchanges. */
+    /** True when the client runs and stops by itself, after {@code gtcp.sample.count} exchanges. */
     public boolean isBounded() {
-        return count > 0;
+        return enabled && count > 0;
     }
 
     /** Waits until the client has stopped: its count reached, or the context closed. */
@@ -113,6 +128,7 @@ public final class SampleClient implements SmartLifecycle {
                 }
                 System.out.println(line);
                 done++;
+                outage.afterExchange(done);
             } while ((count == 0 || done < count) && !stopRequested.await(interval.toNanos(), TimeUnit.NANOSECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -121,17 +137,37 @@ public final class SampleClient implements SmartLifecycle {
         }
     }
 
-    /** One exchange of the seed's loop, as the line it prints. */
+    /** One exchange of the documentation's loop (in example 3, tried twice if need be), as the line it prints. */
     String exchange() {
+        try {
+            return attempt();
+        } catch (IOException first) {
+            if (!retryOnGroup || Thread.currentThread().isInterrupted()) {
+                return describe(first);
+            }
+            try {
+                return attempt();
+            } catch (IOException | RuntimeException second) {
+                return describe(second);
+            }
+        } catch (RuntimeException e) {
+            return describe(e);
+        }
+    }
+
+    private String attempt() throws IOException {
         try (PoolConn conn = pool.get()) {
             byte[] reply = conn.sendRecv(LocalDateTime.now().format(DATE_TIME).getBytes(StandardCharsets.UTF_8), -1);
             return new String(reply, StandardCharsets.UTF_8) + " " + hostPort(conn.localAddress()) + " "
                     + hostPort(conn.remoteAddress());
-        } catch (EOFException e) {
-            return "EOF";
-        } catch (IOException | RuntimeException e) {
-            return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         }
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof EOFException) {
+            return "EOF";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** {@code 127.0.0.1:55876} as Go prints a net.Addr, not {@code /127.0.0.1:55876} as Java does. */

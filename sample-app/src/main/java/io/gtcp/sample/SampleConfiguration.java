@@ -1,65 +1,51 @@
 package io.gtcp.sample;
 
+import io.gtcp.LoadBalancing;
 import io.gtcp.PoolConnFactory;
-import io.gtcp.sample.SampleProperties.Role;
+import io.gtcp.spring.boot.autoconfigure.GtcpPoolConnFactoryBuilderCustomizer;
 
-import java.util.function.Predicate;
-
-import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
-import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.ConditionContext;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.type.AnnotatedTypeMetadata;
 
-/** The sample's two beans, each present when {@code gtcp.sample.role} asks for it. */
+/**
+ * The sample's beans. None is conditional: the server and the client read {@code gtcp.sample.role} when they start,
+ * and the group customizer reads {@code gtcp.sample.example} when the starter builds its factory. Spring AOT
+ * evaluates conditions once, at build time, and fixes the bean definitions it found; decided at run time instead,
+ * one AOT-processed jar plays every example in every role.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SampleProperties.class)
 class SampleConfiguration {
 
     @Bean
-    @Conditional(RunsServer.class)
     SampleServer sampleServer(SampleProperties properties) {
         return new SampleServer(properties);
     }
 
     @Bean
-    @Conditional(RunsClient.class)
-    SampleClient sampleClient(PoolConnFactory pool, SampleProperties properties) {
-        return new SampleClient(pool, properties);
+    SampleClient sampleClient(PoolConnFactory pool, SampleProperties properties, SampleServer server) {
+        return new SampleClient(pool, properties, SampleOutage.of(properties, server));
     }
 
-    /** Matches when the role, bound as the properties bind it, passes the test. */
-    abstract static class RoleCondition extends SpringBootCondition {
+    /**
+     * Example 3: the starter's factory becomes a least-busy group of the three sample servers, replacing the
+     * single {@code gtcp.pool.address}; the starter's health and meters then cover the group.
+     */
+    @Bean
+    GtcpPoolConnFactoryBuilderCustomizer sampleGroup(SampleProperties properties) {
+        return new GtcpPoolConnFactoryBuilderCustomizer() {
+            @Override
+            public void customize(PoolConnFactory.Builder builder) {
+                // named pools keep what their properties say: only the default pool becomes the group
+            }
 
-        private final Predicate<Role> test;
-        private final String what;
-
-        RoleCondition(Predicate<Role> test, String what) {
-            this.test = test;
-            this.what = what;
-        }
-
-        @Override
-        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            Role role = Binder.get(context.getEnvironment()).bind("gtcp.sample.role", Role.class).orElse(Role.BOTH);
-            String message = "gtcp.sample.role " + role + (test.test(role) ? " runs " : " does not run ") + what;
-            return test.test(role) ? ConditionOutcome.match(message) : ConditionOutcome.noMatch(message);
-        }
-    }
-
-    static final class RunsServer extends RoleCondition {
-        RunsServer() {
-            super(Role::runsServer, "the server");
-        }
-    }
-
-    static final class RunsClient extends RoleCondition {
-        RunsClient() {
-            super(Role::runsClient, "the client");
-        }
+            @Override
+            public void customize(String pool, PoolConnFactory.Builder builder) {
+                if (properties.getExample() == 3 && PoolConnFactory.DEFAULT_NAME.equals(pool)) {
+                    builder.addresses(properties.serverAddresses()).loadBalancing(LoadBalancing.LEAST_BUSY);
+                }
+            }
+        };
     }
 }

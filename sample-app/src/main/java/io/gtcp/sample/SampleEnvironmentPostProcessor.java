@@ -15,12 +15,14 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Points the client at the sample server: unless {@code gtcp.pool.address} is set, it defaults to
- * {@code 127.0.0.1:<gtcp.sample.port>}.
+ * {@code 127.0.0.1:<gtcp.sample.port>} (example 3's group, built from the same port, replaces it).
  *
  * <p>The starter builds the pool from {@code gtcp.pool.*} while the context is created, before any server
  * listens, so with {@code gtcp.sample.port=0} the port is chosen here, before the context exists
- * ({@link Gtcp#freePort()}), and both the server and the pool's address use that port. Another process could in
+ * ({@link Gtcp#freePort()}), and both the servers and the pool's addresses use that port. Another process could in
  * principle take the port between this choice and the server's bind; the server then fails to start, loudly.
+ * Environment post-processors run at start-up in an AOT-processed application too, so this choice stays a run-time
+ * one.
  */
 public final class SampleEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -32,11 +34,15 @@ public final class SampleEnvironmentPostProcessor implements EnvironmentPostProc
         Binder binder = Binder.get(environment);
         Role role = binder.bind("gtcp.sample.role", Role.class).orElse(Role.BOTH);
         int port = binder.bind("gtcp.sample.port", Integer.class).orElse(SampleProperties.DEFAULT_PORT);
+        boolean group = binder.bind("gtcp.sample.example", Integer.class).orElse(1) == 3;
         boolean addressSet = binder.bind("gtcp.pool.address", String.class).isBound();
         if (port == 0 && role.runsServer()) {
             port = freePort();
             environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE,
                     Map.of("gtcp.sample.port", port)));
+        } else if (port == 0 && group) {
+            throw new IllegalArgumentException(
+                    "gtcp.sample.role=client with gtcp.sample.example=3 needs the servers' port: set gtcp.sample.port");
         } else if (port == 0 && !addressSet) {
             throw new IllegalArgumentException(
                     "gtcp.sample.role=client needs the server's address: set gtcp.pool.address or gtcp.sample.port");

@@ -1,14 +1,20 @@
 package io.gtcp.sample;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The sample's settings, under {@code gtcp.sample}: which of the seed's examples the server plays, where it
- * listens, and how often and how long the client talks to it. The client's pool is configured separately, by the
- * starter's {@code gtcp.pool.*} properties; {@code gtcp.pool.address} defaults to this sample's server (see
- * {@link SampleEnvironmentPostProcessor}).
+ * The sample's settings, under {@code gtcp.sample}: which example of GoFrame gtcp's connection-pool documentation
+ * the server plays (or example 3, this project's own: a group of three servers), where it listens, and how often and
+ * how long the client talks to it. The client's pool is configured separately, by the starter's {@code gtcp.pool.*}
+ * properties; {@code gtcp.pool.address} defaults to this sample's server (see
+ * {@link SampleEnvironmentPostProcessor}), and example 3 replaces it with the group of its three servers (see
+ * {@link SampleConfiguration}).
+ *
+ * <p>Every setting is read when the application runs, never in a condition: an AOT-processed build fixes its bean
+ * definitions at build time, and the sample's must fit every example and role.
  */
 @ConfigurationProperties("gtcp.sample")
 public class SampleProperties {
@@ -16,13 +22,17 @@ public class SampleProperties {
     /** The port gtcp's examples listen on. */
     public static final int DEFAULT_PORT = 8999;
 
+    /** Example 3's group: three loopback addresses, on Linux all routed to lo without any setup. */
+    static final List<String> GROUP_HOSTS = List.of("127.0.0.1", "127.0.0.2", "127.0.0.3");
+
     /**
-     * Which of the seed's examples the server plays: 1, echo every message of a connection; 2, reply once and
-     * close the connection.
+     * Which example the sample plays: 1, an echo server, every message of a connection answered; 2, one reply,
+     * then the server closes the connection; 3, three echo servers (127.0.0.1, .2 and .3) behind one least-busy
+     * group, one of them stopped for the middle third of the run.
      */
     private int example = 1;
 
-    /** The port the sample server listens on, on 127.0.0.1; 0: any free port. */
+    /** The port the sample server listens on, on 127.0.0.1 (example 3: on .1, .2 and .3); 0: any free port. */
     private int port = DEFAULT_PORT;
 
     /** The pause between two exchanges of the client. */
@@ -39,8 +49,8 @@ public class SampleProperties {
     }
 
     public void setExample(int example) {
-        if (example != 1 && example != 2) {
-            throw new IllegalArgumentException("example must be 1 or 2, not " + example);
+        if (example < 1 || example > 3) {
+            throw new IllegalArgumentException("example must be 1, 2 or 3, not " + example);
         }
         this.example = example;
     }
@@ -78,6 +88,15 @@ public class SampleProperties {
         this.count = count;
     }
 
+    /**
+     * Where the sample's servers listen, {@code host:port}: 127.0.0.1, and for example 3 also 127.0.0.2 and
+     * 127.0.0.3, all on {@link #getPort() the port} (the addresses differ, so one port serves all three).
+     */
+    List<String> serverAddresses() {
+        List<String> hosts = example == 3 ? GROUP_HOSTS : GROUP_HOSTS.subList(0, 1);
+        return hosts.stream().map(host -> host + ":" + port).toList();
+    }
+
     public Role getRole() {
         return role;
     }
@@ -88,7 +107,7 @@ public class SampleProperties {
 
     /** What one process of the sample runs. */
     public enum Role {
-        /** The server and, talking to it, the client: the seed's examples in one process. */
+        /** The server and, talking to it, the client: each example in one process, as gtcp's documentation runs it. */
         BOTH,
         /** Only the server, for clients in other processes. */
         SERVER,

@@ -7,16 +7,24 @@ import io.gtcp.TcpServer;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The seed's server, a {@link TcpServer} on 127.0.0.1 whose life Spring runs: it listens when the context
- * starts, before the {@link SampleClient} starts, and closes, with its live connections, after the client stops.
+ * The server of gtcp's documentation examples: one {@link TcpServer} per address of
+ * {@link SampleProperties#serverAddresses()} (127.0.0.1; for example 3 also 127.0.0.2 and 127.0.0.3), whose life
+ * Spring runs: they listen when the context starts, before the {@link SampleClient} starts, and close, with their
+ * live connections, after the client stops. In the {@code client} role it starts nothing: the role is read here,
+ * at run time, not in a bean condition, so that an AOT-processed build serves every role.
  *
- * <p>Example 1 echoes {@code "> " + data} for every message of a connection until the client closes it, so a
- * pooled connection serves exchange after exchange. Example 2 replies once and closes the connection, which is
- * what makes a pooled connection stale.
+ * <p>Example 1 (and each server of example 3) echoes {@code "> " + data} for every message of a connection until the
+ * client closes it, so a pooled connection serves exchange after exchange. Example 2 replies once and closes the
+ * connection, which is what makes a pooled connection stale. {@link #stop(String)} and {@link #restart(String)} let
+ * example 3's {@link SampleOutage} take one address away and bring it back on the same port.
  */
 public final class SampleServer implements SmartLifecycle {
 
@@ -26,43 +34,65 @@ public final class SampleServer implements SmartLifecycle {
     private static final byte[] PROMPT = {'>', ' '};
 
     private final int example;
-    private final int port;
+    private final List<String> addresses;
+    private final boolean enabled;
     private final boolean announce;
-    private volatile TcpServer server;
+    /** The servers listening now, by address; written under {@link #lifecycle}. */
+    private final Map<String, TcpServer> servers = new ConcurrentHashMap<>();
+    /** Orders Spring's start/stop against the outage's stop/restart, which run on the client's thread. */
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    private volatile boolean running;
 
     SampleServer(SampleProperties properties) {
         this.example = properties.getExample();
-        this.port = properties.getPort();
+        this.addresses = properties.serverAddresses();
+        this.enabled = properties.getRole().runsServer();
         // alone, the server prints nothing else, and its clients elsewhere need the port
         this.announce = !properties.getRole().runsClient();
     }
 
     @Override
     public void start() {
-        ConnHandler handler = example == 1 ? SampleServer::echoEveryMessage : SampleServer::replyOnceThenClose;
-        TcpServer started = new TcpServer("127.0.0.1:" + port, handler);
+        if (!enabled) {
+            return;
+        }
+        lifecycle.lock();
         try {
-            server = started.start();
-            if (announce) {
-                System.out.println("example " + example + " listening on 127.0.0.1:" + started.port());
+            running = true;
+            for (String address : addresses) {
+                TcpServer started = listen(address);
+                if (announce) {
+                    System.out.println("example " + example + " listening on " + hostOf(address) + ":"
+                            + started.port());
+                }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("the sample server cannot start: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeAll(); // one address that cannot listen fails the start: no half-started group stays behind
+            throw e;
+        } finally {
+            lifecycle.unlock();
         }
     }
 
     @Override
     public void stop() {
-        TcpServer running = server;
-        if (running != null) {
-            running.close();
-            server = null;
+        lifecycle.lock();
+        try {
+            closeAll();
+        } finally {
+            lifecycle.unlock();
         }
+    }
+
+    private void closeAll() {
+        running = false;
+        servers.values().forEach(TcpServer::close);
+        servers.clear();
     }
 
     @Override
     public boolean isRunning() {
-        return server != null;
+        return running;
     }
 
     @Override
@@ -70,10 +100,55 @@ public final class SampleServer implements SmartLifecycle {
         return PHASE;
     }
 
-    /** The port listened on; -1 when not running. */
+    /** The port listened on (the same on every address); -1 when not running. */
     public int port() {
-        TcpServer running = server;
-        return running == null ? -1 : running.port();
+        return servers.values().stream().mapToInt(TcpServer::port).findFirst().orElse(-1);
+    }
+
+    /** The addresses this server listens on when running, {@code host:port} as configured. */
+    List<String> addresses() {
+        return addresses;
+    }
+
+    /** Closes the server on {@code address} and its live connections; the others go on. */
+    void stop(String address) {
+        lifecycle.lock();
+        try {
+            TcpServer server = servers.remove(address);
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /** Listens on {@code address} again, on the same port, unless the whole server has stopped meanwhile. */
+    void restart(String address) {
+        lifecycle.lock();
+        try {
+            if (running && !servers.containsKey(address)) {
+                listen(address);
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    private TcpServer listen(String address) {
+        ConnHandler handler = example == 2 ? SampleServer::replyOnceThenClose : SampleServer::echoEveryMessage;
+        TcpServer server = new TcpServer(address, handler);
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the sample server cannot start: " + e.getMessage(), e);
+        }
+        servers.put(address, server);
+        return server;
+    }
+
+    private static String hostOf(String address) {
+        return address.substring(0, address.lastIndexOf(':'));
     }
 
     /** Example 1: an echo server; the loop ends when the client closes the connection. */

@@ -25,13 +25,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Runs the sample as {@code java -jar} would (same arguments, same application.properties) and reads its console:
- * the seed's line format, and which local port each exchange used.
+ * the line format of gtcp's documentation, and which local port each exchange used. Example 3 has tests of its
+ * own, {@link SampleGroupExampleTests}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @Timeout(60)
 class SampleApplicationTests {
 
-    /** The seed's line: {@code > 2018-07-11 23:29:54 127.0.0.1:55876 127.0.0.1:8999}. */
+    /** The line of gtcp's documentation: {@code > 2018-07-11 23:29:54 127.0.0.1:55876 127.0.0.1:8999}. */
     static final Pattern REPLY = Pattern.compile(
             "> \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} 127\\.0\\.0\\.1:(\\d{1,5}) 127\\.0\\.0\\.1:(\\d{1,5})");
 
@@ -89,7 +90,7 @@ class SampleApplicationTests {
         int port;
         try (ConfigurableApplicationContext context = start("--gtcp.sample.role=server", "--gtcp.sample.port=0",
                 "--gtcp.sample.example=1")) {
-            assertThat(context.getBeanProvider(SampleClient.class).getIfAvailable()).isNull();
+            assertThat(context.getBean(SampleClient.class).isRunning()).as("no client in the server role").isFalse();
             port = context.getBean(SampleServer.class).port();
             try (Conn conn = Conn.connect("127.0.0.1:" + port)) {
                 assertThat(conn.sendRecv("hello".getBytes(), -1)).asString().isEqualTo("> hello");
@@ -137,23 +138,34 @@ class SampleApplicationTests {
     }
 
     @Test
-    void anExampleOtherThanOneOrTwoIsRejectedAtStartup() {
-        assertThatThrownBy(() -> start("--gtcp.sample.example=3", "--gtcp.sample.port=0"))
-                .hasStackTraceContaining("example must be 1 or 2, not 3");
+    void aPortInUseFailsWithAReportThatSaysWhatToDo(CapturedOutput output) throws Exception {
+        try (TcpServer busy = new TcpServer("127.0.0.1:0", SampleServer::echoEveryMessage).start()) {
+            assertThatThrownBy(() -> start("--gtcp.sample.port=" + busy.port()))
+                    .hasStackTraceContaining("cannot listen on 127.0.0.1:" + busy.port());
+
+            assertThat(output.getOut()).contains("APPLICATION FAILED TO START",
+                    "The sample server cannot listen on 127.0.0.1:" + busy.port(), "--gtcp.sample.port=0")
+                    .doesNotContain("\tat io.gtcp.sample.SampleServer");
+        }
     }
 
-    private static ConfigurableApplicationContext start(String... args) {
+    @Test
+    void anExampleOtherThanOneTwoOrThreeIsRejectedAtStartup() {
+        assertThatThrownBy(() -> start("--gtcp.sample.example=4", "--gtcp.sample.port=0"))
+                .hasStackTraceContaining("example must be 1, 2 or 3, not 4");
+    }
+
+    static ConfigurableApplicationContext start(String... args) {
         return new SpringApplication(SampleApplication.class).run(args);
     }
 
     /** Starts the sample, waits for its client's last exchange, closes it and reads what it printed. */
-    private static Run runToCompletion(CapturedOutput output, String... args) throws InterruptedException {
+    static Run runToCompletion(CapturedOutput output, String... args) throws InterruptedException {
         int serverPort;
         try (ConfigurableApplicationContext context = start(args)) {
             SampleClient client = context.getBean(SampleClient.class);
             assertThat(client.awaitCompletion(COMPLETION_WAIT)).as("the client finished its count").isTrue();
-            serverPort = context.getBeanProvider(SampleServer.class).stream().mapToInt(SampleServer::port)
-                    .findFirst().orElse(-1);
+            serverPort = context.getBean(SampleServer.class).port();
         }
         assertThat(output.getErr()).as("nothing but the exchanges on the console").isEmpty();
         return new Run(output.getOut().lines().toList(), serverPort);

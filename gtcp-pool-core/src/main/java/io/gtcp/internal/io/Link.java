@@ -5,34 +5,32 @@ import io.gtcp.Retry;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 
 /**
  * One physical TCP (or TLS) connection and its read buffer: the machinery under {@link io.gtcp.Conn}.
  *
- * <p>The socket is a blocking {@link SocketChannel}, so that the pool's stale check can peek at it without
- * blocking (flip to non-blocking, read, flip back) while every ordinary read and write stays a plain blocking
- * call with a timeout. All reads go through one small buffer, shared by every receive variant, so bytes that
- * arrive together with a previous reply are never lost. Reads larger than the buffer go straight into the
- * caller's array, and a large announced length grows its array as bytes arrive instead of trusting the peer.
+ * <p>The system calls and their deadlines belong to a {@link Transport}: {@link TcpTransport} for plain TCP (a
+ * {@code SocketChannel} that turns non-blocking at its first deadline, so that a timed read or write costs what
+ * it costs on a bare {@code java.net.Socket} with {@code SO_TIMEOUT}, and a write that would block waits with
+ * its deadline instead of a watchdog thread), {@link TlsTransport} for TLS (the JDK's {@code SSLSocket}, with a
+ * watchdog for what it cannot time). This class is the part both share: all reads go through one small buffer,
+ * used by every receive variant, so bytes that arrive together with a previous reply are never lost. Reads larger
+ * than the buffer go straight into the caller's array, and a large announced length grows its array as bytes
+ * arrive instead of trusting the peer. It also carries gtcp's retry: an error other than a timeout or the end of
+ * stream is retried while the call's budget lasts.
  *
- * <p>A link is used by one thread at a time (its owner); only {@link #close()} may come from another thread.
+ * <p>A dial is bounded as a whole by its deadline ({@link Dialer}): resolution, TCP connect and TLS handshake.
+ *
+ * <p>A link is used by one thread at a time (its owner); {@link #close()} and {@link #abort()} may come from
+ * another thread and end the owner's call in progress.
  */
 public final class Link implements Closeable {
 
@@ -40,124 +38,69 @@ public final class Link implements Closeable {
     static final int BUFFER_SIZE = 512;
     /** The largest array allocated before the bytes to fill it have arrived. */
     static final int MAX_UNTRUSTED_ALLOCATION = 64 * 1024;
-    /** Wait of the TLS stale check, which has no non-blocking read to use. */
-    private static final int TLS_PROBE_MILLIS = 1;
-    /** The longest a TLS close may spend sending close_notify before the link is aborted instead. */
-    private static final long TLS_GOODBYE_NANOS = 1_000_000_000L;
 
-    private static final VarHandle CLOSING;
-
-    static {
-        try {
-            CLOSING = MethodHandles.lookup().findVarHandle(Link.class, "closing", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private final SocketChannel channel;
-    private final Socket socket;
-    private final InputStream in;
-    /** The TCP stream under TLS: its available() sees records the SSL layer has not read yet. */
-    private final InputStream rawIn;
-    private final OutputStream out;
-    private final boolean tls;
-    private final InetSocketAddress local;
-    private final InetSocketAddress remote;
-
-    private final byte[] buf = new byte[BUFFER_SIZE];
+    private final Transport io;
+    private final byte[] buf;
     private int pos;
     private int lim;
     private boolean eof;
-    private int soTimeout;
     private int retriesLeft;
     private long retryIntervalNanos;
-    private volatile boolean closed;
-    /** Set while a write (with its retries) runs; read by {@link #close()} from other threads. */
-    private volatile boolean writing;
-    /** Set once by the first {@link #close()}; a field, not an AtomicBoolean: every idle link carries it. */
-    @SuppressWarnings("unused") // through CLOSING
-    private volatile boolean closing;
 
-    // guarded by WriteWatchdog's lock
-    long watchdogDeadline;
-    boolean watchdogFired;
-
-    private Link(SocketChannel channel, Socket socket, boolean tls) throws IOException {
-        this.channel = channel;
-        this.socket = socket;
-        this.tls = tls;
-        this.in = socket.getInputStream();
-        this.rawIn = tls ? channel.socket().getInputStream() : in;
-        this.out = socket.getOutputStream();
-        this.local = (InetSocketAddress) channel.getLocalAddress();
-        this.remote = (InetSocketAddress) channel.getRemoteAddress();
-        this.soTimeout = socket.getSoTimeout();
+    Link(Transport io) {
+        this.io = io;
+        this.buf = io.buf;
     }
 
     /**
      * Dials {@code address}; with a TLS context, also completes the handshake with host name verification on.
-     * The connect timeout bounds the TCP connect and the handshake each.
+     * The connect timeout bounds the whole dial: name resolution, TCP connect and handshake together.
      */
     public static Link connect(String address, long connectTimeoutNanos, SSLContext tls) throws IOException {
-        return connect(address, resolve(address), connectTimeoutNanos, tls);
+        return connectBy(address, Deadlines.after(System.nanoTime(), connectTimeoutNanos), tls);
     }
 
-    /** Resolves {@code "host:port"} now; a host that does not resolve is an {@link java.net.UnknownHostException}. */
-    public static InetSocketAddress resolve(String address) throws java.net.UnknownHostException {
-        InetSocketAddress target = Addresses.resolve(address);
-        if (target.isUnresolved()) {
-            throw new java.net.UnknownHostException("cannot resolve host of " + address);
-        }
-        return target;
+    /** Dials {@code address} by {@code deadline} (a {@link System#nanoTime()} value, or {@link Deadlines#NONE}). */
+    public static Link connectBy(String address, long deadline, SSLContext tls) throws IOException {
+        return connectBy(address, Resolver.resolve(address, deadline), deadline, tls);
     }
 
     /** Dials {@code target}, already resolved from {@code address} (whose host name TLS verifies). */
     public static Link connect(String address, InetSocketAddress target, long connectTimeoutNanos, SSLContext tls)
             throws IOException {
-        int timeoutMillis = connectTimeoutNanos <= 0 ? 0 : toMillis(connectTimeoutNanos);
-        SocketChannel channel = SocketChannel.open();
-        try {
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            try {
-                channel.socket().connect(target, timeoutMillis);
-            } catch (SocketTimeoutException e) {
-                throw withCause(new SocketTimeoutException("connect to " + address + " timed out after "
-                        + timeoutMillis + " ms"), e);
-            }
-            if (tls == null) {
-                return new Link(channel, channel.socket(), false);
-            }
-            SSLSocket ssl = (SSLSocket) tls.getSocketFactory()
-                    .createSocket(channel.socket(), Addresses.host(address), target.getPort(), true);
-            SSLParameters parameters = ssl.getSSLParameters();
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            ssl.setSSLParameters(parameters);
-            ssl.setUseClientMode(true);
-            ssl.setSoTimeout(timeoutMillis);
-            ssl.startHandshake();
-            ssl.setSoTimeout(0);
-            return new Link(channel, ssl, true);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
-            throw e;
-        }
+        return connectBy(address, target, Deadlines.after(System.nanoTime(), connectTimeoutNanos), tls);
+    }
+
+    /**
+     * Dials {@code target} by {@code deadline}: the TCP connect and the TLS handshake together must finish by
+     * then, or the dial fails with a {@link SocketTimeoutException}. For a caller with its own deadline, such as
+     * a reconnect bounded by both the connect timeout and the call's deadline.
+     */
+    public static Link connectBy(String address, InetSocketAddress target, long deadline, SSLContext tls)
+            throws IOException {
+        return Dialer.dial(address, target, deadline, tls);
+    }
+
+    /** Resolves {@code "host:port"} now; a host that does not resolve is an {@link java.net.UnknownHostException}. */
+    public static InetSocketAddress resolve(String address) throws java.net.UnknownHostException {
+        return Resolver.resolved(Addresses.resolve(address), address);
+    }
+
+    /**
+     * Resolves {@code "host:port"} by {@code deadline}: past it, a {@link SocketTimeoutException} naming the host.
+     * The JDK's resolution has no timeout of its own, so a host name is looked up on a small daemon pool.
+     */
+    public static InetSocketAddress resolve(String address, long deadline) throws IOException {
+        return Resolver.resolve(address, deadline);
     }
 
     /** Wraps a connection accepted by a server; with a TLS context the handshake happens on first I/O. */
     public static Link accepted(SocketChannel channel, SSLContext tls) throws IOException {
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            if (tls == null) {
-                return new Link(channel, channel.socket(), false);
-            }
-            InetSocketAddress peer = (InetSocketAddress) channel.getRemoteAddress();
-            SSLSocket ssl = (SSLSocket) tls.getSocketFactory()
-                    .createSocket(channel.socket(), peer.getHostString(), peer.getPort(), true);
-            ssl.setUseClientMode(false);
-            return new Link(channel, ssl, true);
+            return new Link(tls == null ? new TcpTransport(channel) : TlsTransport.accepted(channel, tls));
         } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
+            Transport.closeQuietly(channel);
             throw e;
         }
     }
@@ -344,8 +287,7 @@ public final class Link implements Closeable {
         }
         for (;;) {
             try {
-                applyTimeout(deadline);
-                int n = in.read(dst, off, len);
+                int n = io.read(dst, off, len, deadline);
                 if (n < 0) {
                     eof = true;
                 }
@@ -358,77 +300,25 @@ public final class Link implements Closeable {
         }
     }
 
-    private void applyTimeout(long deadline) throws IOException {
-        int millis;
-        if (deadline == Deadlines.NONE) {
-            millis = 0;
-        } else {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                throw new SocketTimeoutException("read timed out");
-            }
-            millis = toMillis(remaining);
-        }
-        if (millis != soTimeout) {
-            socket.setSoTimeout(millis);
-            soTimeout = millis;
-        }
-    }
-
     // ------------------------------------------------------------------ writing
 
     /**
      * Writes {@code data} in one call. On an error, and while the retry budget lasts, waits and writes the whole
-     * buffer again (gtcp's semantics). With a deadline, a write still blocked when it passes closes the link.
+     * buffer again (gtcp's semantics). With a deadline, a write still blocked when it passes closes the link and
+     * ends in a {@link SocketTimeoutException}.
      */
     public void write(byte[] data, long deadline, Retry retry) throws IOException {
         startBudget(retry);
-        writing = true;
-        try {
-            if (closed) { // checked after raising the flag: a concurrent close() sees one or the other
-                throw new SocketException("connection closed");
+        for (;;) {
+            try {
+                io.write(data, deadline);
+                return;
+            } catch (SocketTimeoutException e) {
+                throw e;
+            } catch (IOException e) {
+                retryOrThrow(e, deadline);
             }
-            for (;;) {
-                try {
-                    writeOnce(data, deadline);
-                    return;
-                } catch (SocketTimeoutException e) {
-                    throw e;
-                } catch (IOException e) {
-                    retryOrThrow(e, deadline);
-                }
-            }
-        } finally {
-            writing = false;
         }
-    }
-
-    private void writeOnce(byte[] data, long deadline) throws IOException {
-        if (deadline == Deadlines.NONE) {
-            out.write(data);
-            return;
-        }
-        if (deadline - System.nanoTime() <= 0) {
-            throw new SocketTimeoutException("write timed out");
-        }
-        WriteWatchdog.INSTANCE.arm(this, deadline);
-        IOException failure = null;
-        try {
-            out.write(data);
-        } catch (IOException e) {
-            failure = e;
-        }
-        if (WriteWatchdog.INSTANCE.disarm(this)) {
-            throw withCause(new SocketTimeoutException("write timed out: the peer did not read"), failure);
-        }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    /** Called by the watchdog when a write overran its deadline. */
-    void writeTimedOut() {
-        abort();
     }
 
     // ------------------------------------------------------------------ retry
@@ -443,7 +333,7 @@ public final class Link implements Closeable {
     }
 
     private void retryOrThrow(IOException e, long deadline) throws IOException {
-        if (retriesLeft <= 0 || closed || e instanceof EOFException || e instanceof ClosedChannelException) {
+        if (retriesLeft <= 0 || io.closed || e instanceof EOFException || e instanceof ClosedChannelException) {
             throw e;
         }
         retriesLeft--;
@@ -476,13 +366,8 @@ public final class Link implements Closeable {
             return true;
         }
         try {
-            if (in.available() > 0) {
-                return true;
-            }
-            // under TLS a whole record can wait in the socket unseen by the SSL layer; it may also be a
-            // post-handshake message (a TLS 1.3 session ticket), so let the SSL layer read it to tell
-            return tls && rawIn.available() > 0 && probeTls();
-        } catch (IOException e) {
+            return io.hasUnreadBytes();
+        } catch (IOException | RuntimeException e) {
             return true;
         }
     }
@@ -493,101 +378,61 @@ public final class Link implements Closeable {
      * no non-blocking read, so there the check is a read with a 1 ms timeout: a timeout means healthy.
      */
     public boolean isStale() {
-        if (closed || eof || pos < lim) {
+        if (io.closed || eof || pos < lim) {
             return true;
         }
         try {
-            if (tls) {
-                return probeTls();
-            }
-            channel.configureBlocking(false);
-            try {
-                return channel.read(ByteBuffer.wrap(buf)) != 0;
-            } finally {
-                channel.configureBlocking(true);
-            }
+            return io.isStale();
         } catch (IOException | RuntimeException e) {
             return true;
-        }
-    }
-
-    private boolean probeTls() throws IOException {
-        if (in.available() > 0) {
-            return true;
-        }
-        int previous = soTimeout;
-        socket.setSoTimeout(TLS_PROBE_MILLIS);
-        try {
-            in.read(buf, 0, 1);
-            return true; // a byte or the end of stream: either way not a clean idle connection
-        } catch (SocketTimeoutException quiet) {
-            return false;
-        } finally {
-            if (!closed) {
-                socket.setSoTimeout(previous);
-            }
         }
     }
 
     // ------------------------------------------------------------------ the rest
 
     public InetSocketAddress localAddress() {
-        return local;
+        return io.local;
     }
 
     public InetSocketAddress remoteAddress() {
-        return remote;
+        return io.remote;
     }
 
     public boolean isOpen() {
-        return !closed;
+        return !io.closed;
     }
 
     public boolean isTls() {
-        return tls;
+        return io instanceof TlsTransport;
     }
 
     /** Whether Nagle's algorithm is off, as every link sets it: for tests and diagnostics. */
     public boolean isTcpNoDelay() throws IOException {
-        return channel.getOption(StandardSocketOptions.TCP_NODELAY);
+        return io.isTcpNoDelay();
+    }
+
+    /** Whether the link holds a selector to wait in (a plain TCP link that waited recently): for tests. */
+    boolean holdsSelector() {
+        return io instanceof TcpTransport && ((TcpTransport) io).holdsSelector();
     }
 
     /**
-     * Closes the connection: a TLS link says close_notify first. Idempotent, safe from any thread.
-     *
-     * <p>close_notify is a write, and a blocking one: behind another thread's write to a peer that does not read
-     * (the SSL engine's record lock is held), or into a full send buffer, it would block for ever. So it is
-     * skipped while a write is in progress (closing the channel is what releases that writer), and otherwise the
-     * write watchdog aborts the link if the goodbye takes longer than a second.
+     * Closes the connection: a TLS link says close_notify first, bounded to a second. Idempotent, safe from any
+     * thread: a call in progress in the owner's thread ends with an exception.
      */
     @Override
     public void close() {
-        if (closed || !CLOSING.compareAndSet(this, false, true)) {
-            return;
-        }
-        closed = true;
-        if (tls && !writing) {
-            WriteWatchdog.INSTANCE.arm(this, Deadlines.after(System.nanoTime(), TLS_GOODBYE_NANOS));
-            try {
-                socket.close();
-            } catch (IOException | RuntimeException ignored) {
-                // the channel is closed below in any case
-            } finally {
-                WriteWatchdog.INSTANCE.disarm(this);
-            }
-        }
-        closeQuietly(channel);
+        io.close();
     }
 
     /** Closes the connection at once, without a TLS goodbye: for a link known to be broken. */
     public void abort() {
-        closed = true;
-        closeQuietly(channel);
+        io.abort();
     }
 
     @Override
     public String toString() {
-        return (tls ? "tls " : "tcp ") + Addresses.format(local) + "->" + Addresses.format(remote);
+        return (isTls() ? "tls " : "tcp ") + Addresses.format(io.local) + "->" + Addresses.format(io.remote);
     }
 
     static int toMillis(long nanos) {
@@ -600,35 +445,5 @@ public final class Link implements Closeable {
             exception.initCause(cause);
         }
         return exception;
-    }
-
-    private static void closeQuietly(Closeable closeable) {
-        try {
-            closeable.close();
-        } catch (IOException | RuntimeException ignored) {
-            // nothing useful to do
-        }
-    }
-
-    /** A byte array that grows as bytes arrive. */
-    static final class Growable {
-        byte[] bytes;
-        int size;
-
-        Growable(int capacity) {
-            bytes = new byte[capacity];
-        }
-
-        void append(byte[] src, int off, int len) {
-            if (size + len > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(size + len, 2 * bytes.length));
-            }
-            System.arraycopy(src, off, bytes, size, len);
-            size += len;
-        }
-
-        byte[] toArray() {
-            return Arrays.copyOf(bytes, size);
-        }
     }
 }

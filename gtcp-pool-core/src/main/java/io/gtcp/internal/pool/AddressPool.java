@@ -65,20 +65,29 @@ public final class AddressPool {
     private final EndpointHealth health;
     private volatile Listeners listeners;
     private volatile boolean shutdown;
-    private final Dialer dialer;
+    private final AddressDialer dialer;
     private final PoolUpkeep upkeep;
 
     /** The value of {@code total} once the pool is retired: far below zero, so no reservation can succeed. */
     private static final int RETIRED = Integer.MIN_VALUE / 2;
 
     public AddressPool(String address, PoolConfig config, Listeners listeners, ScheduledExecutorService scheduler) {
+        this(address, address, null, config, listeners, scheduler);
+    }
+
+    /**
+     * The pool of an endpoint of a group: named {@code address} (its stats and events), dialling {@code target}
+     * (null: {@code address} resolved at dial time) under the name {@code dialAs}, whose host TLS verifies.
+     */
+    public AddressPool(String address, String dialAs, java.net.InetSocketAddress target, PoolConfig config,
+                       Listeners listeners, ScheduledExecutorService scheduler) {
         this.address = address;
         this.config = config;
         this.listeners = listeners;
         this.leakWatch = new LeakWatch(address, config.leakDetectionNanos(), scheduler);
         this.slots = new AtomicReferenceArray<>(config.maxSize());
         this.health = new EndpointHealth(address);
-        this.dialer = new Dialer(address, config.sslContext(), health);
+        this.dialer = new AddressDialer(address, dialAs, target, config.sslContext(), health);
         this.upkeep = new PoolUpkeep(this);
     }
 
@@ -141,7 +150,7 @@ public final class AddressPool {
         }
     }
 
-    /** An idle entry just taken by a borrower: marked so and counted in {@link #busy()}. */
+    /** An idle entry just taken by a borrower: marked so and counted in {@link #borrowed()}. */
     PoolEntry handOut(PoolEntry entry) {
         entry.fromIdle = true;
         entry.countedBusy = busy.in();
@@ -343,7 +352,8 @@ public final class AddressPool {
         total.decrementAndGet();
         waiters.wakeOne(); // a place is free: a waiter may dial
         closed.increment();
-        if (reason == CloseReason.BROKEN || reason == CloseReason.OUT_OF_SYNC || reason == CloseReason.STALE) {
+        if (reason == CloseReason.BROKEN || reason == CloseReason.OUT_OF_SYNC || reason == CloseReason.STALE
+                || reason == CloseReason.EJECTED) { // no goodbye to a peer that is gone or failing
             entry.link.abort();
         } else {
             entry.link.close();
@@ -374,6 +384,14 @@ public final class AddressPool {
 
     // ------------------------------------------------------------------ stats and shutdown
 
+    /**
+     * Connections borrowed right now, and borrowers dialling one: what the least-busy balancing of a group
+     * compares. Two volatile reads; counted from the first call on ({@link BusyCount}).
+     */
+    public int borrowed() {
+        return busy.get();
+    }
+
     int idleCount() {
         int idle = 0;
         for (int i = 0; i < slots.length(); i++) {
@@ -398,13 +416,18 @@ public final class AddressPool {
     /** Closes the idle connections now; the borrowed ones are closed as they come back. Wakes every waiter. */
     public void shutdown() {
         shutdown = true;
+        closeIdle(CloseReason.FACTORY_CLOSED);
+        waiters.shutdown(); // closes a gift, wakes a waiter, which passes the wake-up on
+    }
+
+    /** Closes the idle connections now, for {@code reason}; borrowed ones are left to their borrowers. */
+    public void closeIdle(CloseReason reason) {
         for (int i = 0; i < slots.length(); i++) {
             PoolEntry e = slots.getAcquire(i);
             if (e != null && e.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
-                remove(e, CloseReason.FACTORY_CLOSED);
+                remove(e, reason);
             }
         }
-        waiters.shutdown();
     }
 
     public boolean isShutdown() {
@@ -420,11 +443,6 @@ public final class AddressPool {
     /** Borrowers waiting for an entry right now. */
     int waiting() {
         return waiters.count();
-    }
-
-    /** Borrowers holding a connection of this pool or dialling one: its load ({@link BusyCount}). */
-    public int busy() {
-        return busy.get();
     }
 
     /** Gives back a place taken by {@link #reserve()} whose dial failed. */

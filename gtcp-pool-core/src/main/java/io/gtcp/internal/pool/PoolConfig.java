@@ -1,5 +1,6 @@
 package io.gtcp.internal.pool;
 
+import io.gtcp.ExchangeObserver;
 import io.gtcp.Retry;
 
 import javax.net.ssl.SSLContext;
@@ -12,5 +13,6 @@ import javax.net.ssl.SSLContext;
 public record PoolConfig(String name, String address, long ttlNanos, long maxLifetimeNanos, int maxSize,
                          int minIdle, long acquireTimeoutNanos, long connectTimeoutNanos, long readTimeoutNanos,
                          long writeTimeoutNanos, Retry retry, boolean validateOnBorrow, long staleCheckAfterNanos,
-                         SSLContext sslContext, long leakDetectionNanos) {
+                         SSLContext sslContext, long leakDetectionNanos,
+                         ExchangeObserver exchangeObserver, String addressHint) {
 }

@@ -34,8 +34,9 @@ public final class PoolUpkeep {
      * One pass: closes expired idle connections and those a background check finds stale (closed or reset by
      * the peer, or with unsolicited bytes). Plain TCP is checked at every pass without blocking (microseconds);
      * TLS, whose check is a 1 ms timed read, at most every {@link #TLS_CHECK_EVERY_NANOS}. A stale connection is
-     * not a failure of the address (servers close idle connections), so it does not touch its health. Never
-     * dials, never waits.
+     * not a failure of the address (servers close idle connections), so it does not touch its health. With
+     * {@code validateOnBorrow(false)} idle connections are not checked at all, here or at borrow: gtcp's own
+     * behaviour, where a connection the server closed fails its next exchange. Never dials, never waits.
      */
     public void pass() {
         AtomicReferenceArray<PoolEntry> slots = pool.slots();
@@ -46,7 +47,8 @@ public final class PoolUpkeep {
             }
             long now = System.nanoTime();
             CloseReason reason = pool.isShutdown() ? CloseReason.FACTORY_CLOSED : pool.expiry(e, now);
-            if (reason == null && (!e.link.isTls() || now - e.lastChecked >= TLS_CHECK_EVERY_NANOS)) {
+            if (reason == null && config.validateOnBorrow()
+                    && (!e.link.isTls() || now - e.lastChecked >= TLS_CHECK_EVERY_NANOS)) {
                 e.lastChecked = now;
                 if (e.link.isStale()) {
                     reason = CloseReason.STALE;

@@ -1,11 +1,6 @@
 package io.gtcp.spring.boot.autoconfigure;
 
 import io.gtcp.PoolConnFactory;
-import io.gtcp.Retry;
-
-import java.util.function.Consumer;
-import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,110 +8,53 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.PropertyMapper;
-import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
- * Auto-configures a {@link PoolConnFactory} from the {@code gtcp.pool.*} properties, closed with the application
- * context. An application that defines its own {@code PoolConnFactory} bean keeps it: this one backs off, and the
- * metrics and health auto-configurations observe the user's factory instead.
+ * Auto-configures a {@link PoolConnFactory} from the {@code gtcp.pool.*} properties, and one more per named pool
+ * {@code gtcp.pools.<name>.*} (see {@link GtcpNamedPoolsRegistrar}), all closed with the application context. An
+ * application that defines its own {@code PoolConnFactory} bean keeps it: the default pool backs off (named pools
+ * stay), and the metrics and health auto-configurations observe the user's factory too.
  *
- * <p>The properties are mapped onto the core's builder in one place, {@link #builder}. The core checks every value;
- * a value it rejects becomes an {@link InvalidGtcpPoolPropertyException} naming the property, so the startup
- * failure report says which line of the configuration to change rather than which builder method complained.
+ * <p>Every pool's properties are mapped onto the core's builder in one place, {@link GtcpPoolPropertiesMapper};
+ * a value the core rejects stops startup with a report naming the property's full path.
  */
 @AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnClass(PoolConnFactory.class)
 @EnableConfigurationProperties(GtcpPoolProperties.class)
+@Import(GtcpNamedPoolsRegistrar.class)
 public final class GtcpPoolAutoConfiguration {
-
-    private static final String ADDRESS_FORM =
-            "it must be host:port, a host name or IP address and a port of 0 to 65535, such as 127.0.0.1:8999";
-
-    private static final String NOT_NEGATIVE = "it must not be negative (0 means no limit)";
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    PoolConnFactory gtcpPoolConnFactory(GtcpPoolProperties properties, ObjectProvider<SslBundles> sslBundles,
+    PoolConnFactory gtcpPoolConnFactory(GtcpPoolConnFactories factories, GtcpPoolProperties properties) {
+        return factories.build(GtcpPoolConnFactories.DEFAULT_PREFIX, properties);
+    }
+
+    /** Infrastructure, not meant to be replaced: the named pools' bean definitions name it as their factory. */
+    @Bean
+    GtcpPoolConnFactories gtcpPoolConnFactories(Environment environment, ObjectProvider<SslBundles> sslBundles,
+            ObjectProvider<GtcpEndpointSources> endpointSources,
             ObjectProvider<GtcpPoolConnFactoryBuilderCustomizer> customizers) {
-        PoolConnFactory.Builder builder = builder(properties, sslBundles);
-        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
-        return builder.build();
+        GtcpPoolPropertiesMapper mapper = new GtcpPoolPropertiesMapper(sslBundles.getIfAvailable(),
+                endpointSources.getIfAvailable());
+        return new GtcpPoolConnFactories(environment, mapper, customizers);
     }
 
-    /** The one place where properties become builder settings. */
-    private static PoolConnFactory.Builder builder(GtcpPoolProperties properties, ObjectProvider<SslBundles> sslBundles) {
-        PoolConnFactory.Builder builder = PoolConnFactory.builder();
-        PropertyMapper map = PropertyMapper.get();
-        map.from(properties::getName).to(checked("gtcp.pool.name", "it must not be blank", builder::name));
-        map.from(properties::getAddress).to(checked("gtcp.pool.address", ADDRESS_FORM, builder::address));
-        map.from(properties::getTtl).to(checked("gtcp.pool.ttl",
-                "it must not be negative (0 keeps idle connections forever)", builder::ttl));
-        map.from(properties::getMaxLifetime).to(checked("gtcp.pool.max-lifetime", NOT_NEGATIVE, builder::maxLifetime));
-        map.from(properties::getMaxSize).to(checked("gtcp.pool.max-size", "it must be at least 1", builder::maxSize));
-        map.from(properties::getMinIdle).to(checked("gtcp.pool.min-idle", "it must not be negative", builder::minIdle));
-        map.from(properties::getAcquireTimeout).to(checked("gtcp.pool.acquire-timeout", NOT_NEGATIVE,
-                builder::acquireTimeout));
-        map.from(properties::getConnectTimeout).to(checked("gtcp.pool.connect-timeout", NOT_NEGATIVE,
-                builder::connectTimeout));
-        map.from(properties::getReadTimeout).to(checked("gtcp.pool.read-timeout", NOT_NEGATIVE, builder::readTimeout));
-        map.from(properties::getWriteTimeout).to(checked("gtcp.pool.write-timeout", NOT_NEGATIVE,
-                builder::writeTimeout));
-        map.from(properties::isValidateOnBorrow).to(builder::validateOnBorrow);
-        map.from(properties::getCheckIdleAfter).to(checked("gtcp.pool.check-idle-after",
-                "it must be between 0 and " + PoolConnFactory.MAX_CHECK_IDLE_AFTER.toMillis() + "ms",
-                builder::checkIdleAfter));
-        map.from(properties::getLeakDetectionThreshold).to(checked("gtcp.pool.leak-detection-threshold",
-                "it must not be negative (0 turns leak detection off)", builder::leakDetectionThreshold));
-        map.from(properties::getRetry).as(GtcpPoolAutoConfiguration::retry).to(builder::retry);
-        map.from(properties.getSsl()::getBundle).as(name -> sslContext(name, sslBundles.getIfAvailable()))
-                .to(builder::sslContext);
-        if (properties.getMinIdle() > properties.getMaxSize()) {
-            throw new InvalidGtcpPoolPropertyException("gtcp.pool.min-idle", properties.getMinIdle(),
-                    "it must not exceed gtcp.pool.max-size (" + properties.getMaxSize() + ")", null);
-        }
-        return builder;
-    }
+    /** {@code discovery.service-id} through Spring Cloud Commons, when it is on the class path. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(DiscoveryClient.class)
+    static class DiscoveryConfiguration {
 
-    private static Retry retry(GtcpPoolProperties.Retry retry) {
-        int count = retry.getCount();
-        check("gtcp.pool.retry.count", count, "it must not be negative (0 means no retry)", () -> Retry.of(count));
-        check("gtcp.pool.retry.interval", retry.getInterval(), "it must not be negative (0 means 100ms)",
-                () -> Retry.of(0, retry.getInterval()));
-        return Retry.of(count, retry.getInterval());
-    }
-
-    private static SSLContext sslContext(String bundle, SslBundles sslBundles) {
-        if (sslBundles == null) {
-            throw new InvalidGtcpPoolPropertyException("gtcp.pool.ssl.bundle", bundle,
-                    "it must name an SSL bundle, but the application has no SslBundles bean", null);
-        }
-        try {
-            return sslBundles.getBundle(bundle).createSslContext();
-        }
-        catch (NoSuchSslBundleException ex) {
-            throw new InvalidGtcpPoolPropertyException("gtcp.pool.ssl.bundle", bundle,
-                    "it must name an SSL bundle configured under spring.ssl.bundle; configured bundles: "
-                            + sslBundles.getBundleNames(), ex);
-        }
-    }
-
-    /** Wraps a builder setter so that the core's rejection of a value names the property it came from. */
-    private static <T> Consumer<T> checked(String property, String requirement, Consumer<T> setter) {
-        return value -> check(property, value, requirement, () -> {
-            setter.accept(value);
-            return null;
-        });
-    }
-
-    private static <T> T check(String property, Object value, String requirement, Supplier<T> action) {
-        try {
-            return action.get();
-        }
-        catch (IllegalArgumentException ex) {
-            throw new InvalidGtcpPoolPropertyException(property, value, requirement, ex);
+        @Bean
+        @ConditionalOnMissingBean
+        GtcpEndpointSources gtcpDiscoveryEndpointSources(ObjectProvider<DiscoveryClient> discoveryClient) {
+            return (serviceId) -> new DiscoveryClientEndpointSource(discoveryClient, serviceId);
         }
     }
 }

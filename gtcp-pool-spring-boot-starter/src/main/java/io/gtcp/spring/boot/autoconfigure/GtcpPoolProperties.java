@@ -1,14 +1,20 @@
 package io.gtcp.spring.boot.autoconfigure;
 
+import io.gtcp.LoadBalancing;
+
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Settings of the auto-configured {@link io.gtcp.PoolConnFactory}, under {@code gtcp.pool}. The defaults are the
- * core builder's own, so setting nothing but {@code gtcp.pool.address} gives the pool a plain
- * {@code PoolConnFactory.builder().address(…).build()} would. Values are checked when the factory is built: a bad
- * one stops the application with a report naming the property.
+ * Settings of one auto-configured {@link io.gtcp.PoolConnFactory}: the default pool under {@code gtcp.pool}, and
+ * each named pool under {@code gtcp.pools.<name>} (bound onto a copy of the default's settings, so what a named
+ * pool leaves unset it inherits). The defaults are the core builder's own, so setting nothing but
+ * {@code gtcp.pool.address} gives the pool a plain {@code PoolConnFactory.builder().address(…).build()} would.
+ * Values are checked when the factory is built: a bad one stops the application with a report naming the
+ * property's full path. {@link GtcpPoolPropertiesMapper} is the one place that turns them into builder settings.
  */
 @ConfigurationProperties("gtcp.pool")
 public class GtcpPoolProperties {
@@ -18,6 +24,23 @@ public class GtcpPoolProperties {
      * get(address).
      */
     private String address;
+
+    /**
+     * Endpoint group that PoolConnFactory.get() balances over, "host:port" entries, instead of address; a host
+     * name that resolves to several IP addresses is one endpoint per address.
+     */
+    private List<String> addresses = new ArrayList<>();
+
+    /**
+     * How get() picks an endpoint of the group: least-busy (two random endpoints, the one with fewer borrowed
+     * connections wins), round-robin, or failover (the first usable endpoint in list order).
+     */
+    private LoadBalancing loadBalancing = LoadBalancing.LEAST_BUSY;
+
+    /**
+     * How often host names of the group are resolved again and the discovery service polled; 0 means never.
+     */
+    private Duration refreshEvery = Duration.ofSeconds(30);
 
     /**
      * Name of the pool: the "pool" tag of its metrics and the name of its housekeeping thread.
@@ -45,7 +68,7 @@ public class GtcpPoolProperties {
     private int minIdle = 0;
 
     /**
-     * How long get() waits for a free connection when the pool is at its maximum size.
+     * How long get() waits for a free connection when the pool is at its maximum size; 0 fails at once.
      */
     private Duration acquireTimeout = Duration.ofSeconds(30);
 
@@ -65,7 +88,8 @@ public class GtcpPoolProperties {
     private Duration writeTimeout = Duration.ZERO;
 
     /**
-     * Whether a connection idle for 500 ms or more is checked for a peer close before it is handed out.
+     * Whether a connection idle for 500 ms or more is checked for a peer close before it is handed out, and idle
+     * connections are checked in the background (so that an outage shows without traffic).
      */
     private boolean validateOnBorrow = true;
 
@@ -85,12 +109,40 @@ public class GtcpPoolProperties {
 
     private final Ssl ssl = new Ssl();
 
+    private final OutlierEjection outlierEjection = new OutlierEjection();
+
+    private final Discovery discovery = new Discovery();
+
     public String getAddress() {
         return this.address;
     }
 
     public void setAddress(String address) {
         this.address = address;
+    }
+
+    public List<String> getAddresses() {
+        return this.addresses;
+    }
+
+    public void setAddresses(List<String> addresses) {
+        this.addresses = addresses;
+    }
+
+    public LoadBalancing getLoadBalancing() {
+        return this.loadBalancing;
+    }
+
+    public void setLoadBalancing(LoadBalancing loadBalancing) {
+        this.loadBalancing = loadBalancing;
+    }
+
+    public Duration getRefreshEvery() {
+        return this.refreshEvery;
+    }
+
+    public void setRefreshEvery(Duration refreshEvery) {
+        this.refreshEvery = refreshEvery;
     }
 
     public String getName() {
@@ -195,6 +247,85 @@ public class GtcpPoolProperties {
 
     public Ssl getSsl() {
         return this.ssl;
+    }
+
+    public OutlierEjection getOutlierEjection() {
+        return this.outlierEjection;
+    }
+
+    public Discovery getDiscovery() {
+        return this.discovery;
+    }
+
+    /**
+     * Forgets where get() connects to (address, addresses, discovery), so that a named pool that says where it
+     * connects does not also inherit the default pool's answer.
+     */
+    void clearTarget() {
+        this.address = null;
+        this.addresses = new ArrayList<>();
+        this.discovery.setServiceId(null);
+    }
+
+    /** When failing endpoints of the group leave the rotation for a while. */
+    public static class OutlierEjection {
+
+        /**
+         * Failures in a row (failed dials or operations) after which an endpoint is skipped; 0 never ejects.
+         */
+        private int consecutiveFailures = 5;
+
+        /**
+         * How long an endpoint is skipped the first time; each ejection in a row multiplies it, up to 10 times.
+         */
+        private Duration baseEjectionTime = Duration.ofSeconds(10);
+
+        /**
+         * Most endpoints of the group ejected at once, in percent (rounded down, but at least one of two or more).
+         */
+        private int maxEjectionPercent = 50;
+
+        public int getConsecutiveFailures() {
+            return this.consecutiveFailures;
+        }
+
+        public void setConsecutiveFailures(int consecutiveFailures) {
+            this.consecutiveFailures = consecutiveFailures;
+        }
+
+        public Duration getBaseEjectionTime() {
+            return this.baseEjectionTime;
+        }
+
+        public void setBaseEjectionTime(Duration baseEjectionTime) {
+            this.baseEjectionTime = baseEjectionTime;
+        }
+
+        public int getMaxEjectionPercent() {
+            return this.maxEjectionPercent;
+        }
+
+        public void setMaxEjectionPercent(int maxEjectionPercent) {
+            this.maxEjectionPercent = maxEjectionPercent;
+        }
+    }
+
+    /** Endpoints from service discovery (Spring Cloud Commons' DiscoveryClient) instead of fixed addresses. */
+    public static class Discovery {
+
+        /**
+         * Service whose instances (host:port of each) are the endpoint group, from Spring Cloud's DiscoveryClient;
+         * needs spring-cloud-commons on the class path.
+         */
+        private String serviceId;
+
+        public String getServiceId() {
+            return this.serviceId;
+        }
+
+        public void setServiceId(String serviceId) {
+            this.serviceId = serviceId;
+        }
     }
 
     /** The retry of send and receive calls that pass none of their own. */

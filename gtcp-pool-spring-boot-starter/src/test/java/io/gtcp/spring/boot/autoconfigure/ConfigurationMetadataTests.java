@@ -25,11 +25,15 @@ class ConfigurationMetadataTests {
                     "gtcp.pool.connect-timeout", "gtcp.pool.read-timeout", "gtcp.pool.write-timeout",
                     "gtcp.pool.retry.count", "gtcp.pool.retry.interval", "gtcp.pool.validate-on-borrow",
                     "gtcp.pool.check-idle-after",
-                    "gtcp.pool.leak-detection-threshold", "gtcp.pool.ssl.bundle");
+                    "gtcp.pool.leak-detection-threshold", "gtcp.pool.ssl.bundle", "gtcp.pool.addresses",
+                    "gtcp.pool.load-balancing", "gtcp.pool.refresh-every",
+                    "gtcp.pool.outlier-ejection.consecutive-failures", "gtcp.pool.outlier-ejection.base-ejection-time",
+                    "gtcp.pool.outlier-ejection.max-ejection-percent", "gtcp.pool.discovery.service-id");
         assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
             .as("description of %s", property.get("name"))
             .isNotBlank());
-        assertThat(properties).filteredOn((property) -> !List.of("gtcp.pool.address", "gtcp.pool.ssl.bundle")
+        assertThat(properties).filteredOn((property) -> !List.of("gtcp.pool.address", "gtcp.pool.ssl.bundle",
+                "gtcp.pool.addresses", "gtcp.pool.discovery.service-id")
             .contains(property.get("name")))
             .allSatisfy((property) -> assertThat(property.get("defaultValue"))
                 .as("default of %s", property.get("name"))
@@ -38,8 +42,32 @@ class ConfigurationMetadataTests {
         assertThat(defaultOf(properties, "gtcp.pool.max-size")).isEqualTo(64);
         assertThat(defaultOf(properties, "gtcp.pool.acquire-timeout")).isEqualTo("30s");
         assertThat(defaultOf(properties, "gtcp.pool.name")).isEqualTo("default");
+        assertThat(defaultOf(properties, "gtcp.pool.load-balancing")).isEqualTo("least-busy");
+        assertThat(defaultOf(properties, "gtcp.pool.refresh-every")).isEqualTo("30s");
+        assertThat(defaultOf(properties, "gtcp.pool.outlier-ejection.base-ejection-time")).isEqualTo("10s");
+        assertThat(descriptionOf(properties, "gtcp.pool.acquire-timeout")).contains("0 fails at once")
+            .doesNotContain("no limit");
         List<String> health = metadata.read("$.properties[?(@.name == 'management.health.gtcp.enabled')].name");
         assertThat(health).as("merged from additional-spring-configuration-metadata.json").isNotEmpty();
+    }
+
+    @Test
+    void namedPoolsAreAMapWhoseValuesHaveTheKeysOfTheDefaultPool() throws IOException {
+        DocumentContext metadata = read("META-INF/spring-configuration-metadata.json");
+        List<Map<String, Object>> pools = metadata.read("$.properties[?(@.name == 'gtcp.pools')]");
+        assertThat(pools).singleElement().satisfies((pools0) -> {
+            assertThat(pools0.get("type")).as("the IDE completes gtcp.pools.<name>.* from this value type")
+                .isEqualTo("java.util.Map<java.lang.String," + GtcpPoolProperties.class.getName() + ">");
+            assertThat((String) pools0.get("description")).contains("<name>PoolConnFactory").contains("gtcp.pool");
+        });
+        List<String> groups = metadata.read("$.groups[?(@.name == 'gtcp.pool')].type");
+        assertThat(groups).as("the keys of a named pool are these, described above")
+            .containsExactly(GtcpPoolProperties.class.getName());
+    }
+
+    private static String descriptionOf(List<Map<String, Object>> properties, String name) {
+        return (String) properties.stream().filter((p) -> name.equals(p.get("name"))).findFirst().orElseThrow()
+            .get("description");
     }
 
     private static Object defaultOf(List<Map<String, Object>> properties, String name) {

@@ -23,8 +23,12 @@ public final class EchoServer implements AutoCloseable {
     private final TcpServer server;
 
     private EchoServer(SSLContext tls) {
+        this(0, tls);
+    }
+
+    private EchoServer(int port, SSLContext tls) {
         try {
-            this.server = new TcpServer("127.0.0.1:0", EchoServer::echo, tls).start();
+            this.server = new TcpServer("127.0.0.1:" + port, EchoServer::echo, tls).start();
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
@@ -33,6 +37,16 @@ public final class EchoServer implements AutoCloseable {
 
     public static EchoServer plain() {
         return new EchoServer(null);
+    }
+
+    /** A plain server on a given port: to bring a stopped server back where the pool expects it. */
+    public static EchoServer plainOn(int port) {
+        return new EchoServer(port, null);
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return this.server.port();
     }
 
     /** A TLS server with the test certificate that {@code tls/truststore.p12} trusts. */

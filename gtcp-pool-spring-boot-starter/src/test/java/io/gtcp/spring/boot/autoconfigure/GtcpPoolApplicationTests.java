@@ -50,6 +50,9 @@ class GtcpPoolApplicationTests {
                     .tag("address", server.address()).gauge().value()).isEqualTo(1);
             }
             assertThat(registry.get(GtcpPoolMetrics.IDLE).tag("pool", "orders").gauge().value()).isEqualTo(1);
+            assertThat(registry.get("gtcp.client.requests").tag("pool", "orders").tag("address", server.address())
+                .tag("outcome", "SUCCESS").timer().count()).as("the exchange, observed and timed by Boot's handler")
+                .isEqualTo(1);
             HealthIndicator health = context.getBean("gtcpHealthContributor", HealthIndicator.class);
             assertThat(health.health().getStatus()).isEqualTo(Status.UP);
         }
@@ -66,23 +69,54 @@ class GtcpPoolApplicationTests {
     }
 
     @Test
+    void invalidValueOfANamedPoolIsReportedWithItsFullPath(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> application().run("--gtcp.pools.orders.max-size=0"));
+        assertThat(output).contains("The gtcp pool 'orders' could not be configured")
+            .contains("Property: gtcp.pools.orders.max-size")
+            .contains("Change gtcp.pools.orders.max-size in the application's configuration: it must be at least 1.");
+    }
+
+    @Test
+    void unconvertibleValueOfANamedPoolIsReportedWithItsFullPath(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> application().run("--gtcp.pools.orders.max-size=many"));
+        assertThat(output).contains("APPLICATION FAILED TO START").contains("gtcp.pools.orders.max-size");
+    }
+
+    @Test
     void readmeExampleConfigurationBinds() throws IOException {
         try (EchoServer server = EchoServer.plain();
                 ConfigurableApplicationContext context = application().run(
                         "--spring.config.location=classpath:readme-example.yml",
-                        "--gtcp.pool.address=" + server.address())) {
+                        "--gtcp.pool.address=" + server.address(),
+                        "--gtcp.pools.orders.addresses=" + server.address())) {
             GtcpPoolProperties properties = context.getBean(GtcpPoolProperties.class);
-            assertThat(properties.getName()).isEqualTo("orders");
             assertThat(properties.getMaxSize()).isEqualTo(32);
             assertThat(properties.getAcquireTimeout()).isEqualTo(Duration.ofMillis(250));
-            assertThat(properties.getRetry().getCount()).isEqualTo(2);
-            assertThat(properties.getLeakDetectionThreshold()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(properties.getReadTimeout()).isEqualTo(Duration.ofSeconds(5));
             PoolConnFactory factory = context.getBean(PoolConnFactory.class);
-            try (PoolConn conn = factory.get()) {
-                byte[] ping = "ping".getBytes(StandardCharsets.UTF_8);
-                assertThat(conn.sendRecvPkg(ping)).isEqualTo(ping);
+            assertThat(factory.name()).isEqualTo("default");
+            PoolConnFactory orders = context.getBean("ordersPoolConnFactory", PoolConnFactory.class);
+            assertThat(orders.maxSize()).isEqualTo(16);
+            assertThat(context.getBean("billingPoolConnFactory", PoolConnFactory.class).maxSize()).as("inherited")
+                .isEqualTo(32);
+            for (PoolConnFactory pool : new PoolConnFactory[] { factory, orders }) {
+                try (PoolConn conn = pool.get()) {
+                    byte[] ping = "ping".getBytes(StandardCharsets.UTF_8);
+                    assertThat(conn.sendRecvPkg(ping)).isEqualTo(ping);
+                }
             }
         }
+    }
+
+    @Test
+    void invalidValueOfANamedPoolInAYamlFileIsReportedAsTheReadmeShows(CapturedOutput output) {
+        assertThatException()
+            .isThrownBy(() -> application().run("--spring.config.location=classpath:invalid-named-pool.yml"));
+        assertThat(output).contains("The gtcp pool 'orders' could not be configured:")
+            .contains("Property: gtcp.pools.orders.max-size")
+            .contains("Value: \"0\"")
+            .contains("Origin: class path resource [invalid-named-pool.yml] - 12:17")
+            .contains("Reason: it must be at least 1");
     }
 
     @Test

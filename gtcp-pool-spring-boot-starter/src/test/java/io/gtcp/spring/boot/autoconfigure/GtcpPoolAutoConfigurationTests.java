@@ -74,6 +74,18 @@ class GtcpPoolAutoConfigurationTests {
     }
 
     @Test
+    void getWithoutAnAddressNamesTheProperty() {
+        this.contextRunner.withPropertyValues("gtcp.pools.orders.max-size=2").run((context) -> {
+            assertThatExceptionOfType(IllegalStateException.class)
+                .isThrownBy(() -> context.getBean(PoolConnFactory.class).get())
+                .withMessageContaining("set gtcp.pool.address");
+            assertThatExceptionOfType(IllegalStateException.class)
+                .isThrownBy(() -> context.getBean("ordersPoolConnFactory", PoolConnFactory.class).get())
+                .withMessageContaining("set gtcp.pools.orders.address");
+        });
+    }
+
+    @Test
     void propertyDefaultsAreTheCoreDefaults() {
         GtcpPoolProperties properties = new GtcpPoolProperties();
         assertThat(properties.getName()).isEqualTo(PoolConnFactory.DEFAULT_NAME);
@@ -210,7 +222,21 @@ class GtcpPoolAutoConfigurationTests {
                 invalid("gtcp.pool.retry.count", "-1", "-1", "not be negative"),
                 invalid("gtcp.pool.retry.interval", "-100ms", "-100ms", "not be negative"),
                 invalid("gtcp.pool.name", "", "", "not be blank"),
-                invalid("gtcp.pool.ssl.bundle", "missing", "missing", "configured bundles: []"));
+                invalid("gtcp.pool.ssl.bundle", "missing", "missing", "configured bundles: []"),
+                invalid("gtcp.pools.orders.max-size", "0", "0", "at least 1"),
+                invalid("gtcp.pools.orders.connect-timeout", "-1s", "-1000ms", "not be negative"),
+                invalid("gtcp.pools.orders.address", "localhost", "localhost", "host:port"),
+                Arguments.of(new String[] { "gtcp.pools.orders.max-size=2", "gtcp.pool.min-idle=5" },
+                        "gtcp.pools.orders.min-idle", "5", "not exceed gtcp.pools.orders.max-size (2)"),
+                invalid("gtcp.pool.addresses", "127.0.0.1:1,localhost", "[127.0.0.1:1, localhost]", "host:port"),
+                Arguments.of(new String[] { "gtcp.pools.orders.addresses[0]=nowhere" }, "gtcp.pools.orders.addresses",
+                        "[nowhere]", "host:port"),
+                Arguments.of(new String[] { "gtcp.pool.address=127.0.0.1:1", "gtcp.pool.addresses=127.0.0.1:2" },
+                        "gtcp.pool.addresses", "[127.0.0.1:2]", "not be set together with gtcp.pool.address"),
+                invalid("gtcp.pool.refresh-every", "-1s", "-1000ms", "not be negative (0 means never)"),
+                invalid("gtcp.pool.outlier-ejection.consecutive-failures", "-1", "-1", "not be negative"),
+                invalid("gtcp.pool.outlier-ejection.base-ejection-time", "0s", "0ms", "positive"),
+                invalid("gtcp.pools.orders.outlier-ejection.max-ejection-percent", "101", "101", "between 0 and 100"));
     }
 
     private static Arguments invalid(String property, String setting, String value, String requirement) {

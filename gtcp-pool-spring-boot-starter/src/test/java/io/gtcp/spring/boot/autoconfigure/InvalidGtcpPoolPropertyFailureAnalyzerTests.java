@@ -40,6 +40,30 @@ class InvalidGtcpPoolPropertyFailureAnalyzerTests {
         assertThat(analysis.getDescription()).contains("Value: \"-250ms\"").doesNotContain("Origin:");
     }
 
+    @Test
+    void namesTheNamedPoolAndItsFullPath() {
+        MockEnvironment environment = new MockEnvironment().withProperty("gtcp.pools.orders.max-size", "0");
+        FailureAnalysis analysis = analyze(environment, new InvalidGtcpPoolPropertyException(
+                "gtcp.pools.orders.max-size", 0, "it must be at least 1", null));
+        assertThat(analysis.getDescription()).startsWith("The gtcp pool 'orders' could not be configured")
+            .contains("Property: gtcp.pools.orders.max-size")
+            .contains("Origin: \"gtcp.pools.orders.max-size\" from property source \"mockProperties\"")
+            .doesNotContain("Inherited");
+        assertThat(analysis.getAction()).startsWith("Change gtcp.pools.orders.max-size in");
+    }
+
+    @Test
+    void aValueANamedPoolInheritedIsTracedToTheDefaultPoolsProperty() {
+        MockEnvironment environment = new MockEnvironment().withProperty("gtcp.pool.max-size", "0");
+        FailureAnalysis analysis = analyze(environment, new InvalidGtcpPoolPropertyException(
+                "gtcp.pools.orders.max-size", 0, "it must be at least 1", null));
+        assertThat(analysis.getDescription()).contains("Property: gtcp.pools.orders.max-size")
+            .contains("Inherited from: gtcp.pool.max-size")
+            .contains("Origin: \"gtcp.pool.max-size\" from property source \"mockProperties\"");
+        assertThat(analysis.getAction()).startsWith(
+                "Change gtcp.pool.max-size (or set gtcp.pools.orders.max-size) in the application's configuration");
+    }
+
     private static FailureAnalysis analyze(MockEnvironment environment, InvalidGtcpPoolPropertyException cause) {
         BeanCreationException failure = new BeanCreationException("gtcpPoolConnFactory", "cannot create", cause);
         return new InvalidGtcpPoolPropertyFailureAnalyzer(environment).analyze(failure);

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,9 @@ import java.util.function.ToIntFunction;
  * {@link PoolListener}, so nothing polls. Each address's pool gets its meters, tagged {@code pool} (the factory's
  * name) and {@code address}, when it appears, and loses them all when it goes away (the factory closes, or
  * forgets an address whose pool stayed empty for a whole idle TTL).
+ *
+ * <p>A factory's group is a set of such addresses (one per endpoint), so each endpoint has its own meters, and
+ * {@code gtcp.pool.endpoint.ejections} counts how often outlier ejection took it out of rotation.
  *
  * <p>The gauges read {@link PoolConnFactory#stats(String)} when the registry asks, so they are exact at scrape
  * time; the timers and counters are fed on the borrow/return path, where the work is a map look-up and a record.
@@ -43,6 +47,8 @@ public final class GtcpPoolMetrics implements PoolListener {
     public static final String TOTAL = "gtcp.pool.connections.total";
     /** The most connections the address's pool may hold. */
     public static final String MAX = "gtcp.pool.connections.max";
+    /** The idle connections the address's pool keeps ready (min-idle). */
+    public static final String MIN = "gtcp.pool.connections.min";
     /** Time taken to get a connection, dialling included. */
     public static final String ACQUIRE = "gtcp.pool.connections.acquire";
     /** Time a connection was held by its borrower. */
@@ -55,6 +61,8 @@ public final class GtcpPoolMetrics implements PoolListener {
     public static final String LEAKED = "gtcp.pool.connections.leaked";
     /** Connections physically closed, tagged with the {@code reason}. */
     public static final String CLOSED = "gtcp.pool.connections.closed";
+    /** Times outlier ejection took the endpoint out of rotation. */
+    public static final String EJECTIONS = "gtcp.pool.endpoint.ejections";
 
     private static final CloseReason[] REASONS = CloseReason.values();
 
@@ -135,6 +143,14 @@ public final class GtcpPoolMetrics implements PoolListener {
     }
 
     @Override
+    public void endpointEjected(String address, Duration ejectedFor) {
+        AddressMeters meters = meters(address);
+        if (meters != null) {
+            meters.ejections.increment();
+        }
+    }
+
+    @Override
     public void connectionClosed(String address, CloseReason reason) {
         AddressMeters meters = meters(address);
         if (meters != null) {
@@ -183,6 +199,8 @@ public final class GtcpPoolMetrics implements PoolListener {
 
         final Counter leaked;
 
+        final Counter ejections;
+
         final Counter[] closed = new Counter[REASONS.length];
 
         AddressMeters(String address) {
@@ -197,6 +215,12 @@ public final class GtcpPoolMetrics implements PoolListener {
                 .tags(tags)
                 .strongReference(true)
                 .register(GtcpPoolMetrics.this.registry));
+            add(Gauge.builder(MIN, GtcpPoolMetrics.this.factory, PoolConnFactory::minIdle)
+                .description("The idle connections the pool keeps ready for this address")
+                .baseUnit("connections")
+                .tags(tags)
+                .strongReference(true)
+                .register(GtcpPoolMetrics.this.registry));
             this.acquire = add(timer(ACQUIRE, "Time taken to get a connection, dialling included", tags));
             this.usage = add(timer(USAGE, "Time a connection was held by its borrower", tags));
             this.creation = add(timer(CREATION, "Time taken to dial a new connection", tags));
@@ -206,6 +230,10 @@ public final class GtcpPoolMetrics implements PoolListener {
                 .register(GtcpPoolMetrics.this.registry));
             this.leaked = add(Counter.builder(LEAKED)
                 .description("Connections held longer than the leak detection threshold")
+                .tags(tags)
+                .register(GtcpPoolMetrics.this.registry));
+            this.ejections = add(Counter.builder(EJECTIONS)
+                .description("Times outlier ejection took the endpoint out of rotation")
                 .tags(tags)
                 .register(GtcpPoolMetrics.this.registry));
             for (CloseReason reason : REASONS) {

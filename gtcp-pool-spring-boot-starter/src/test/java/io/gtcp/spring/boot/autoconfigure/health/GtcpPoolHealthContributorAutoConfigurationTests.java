@@ -8,6 +8,7 @@ import io.gtcp.spring.boot.autoconfigure.EchoServer;
 import io.gtcp.spring.boot.autoconfigure.GtcpPoolAutoConfiguration;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -67,7 +68,8 @@ class GtcpPoolHealthContributorAutoConfigurationTests {
         this.contextRunner.withPropertyValues("gtcp.pool.address=" + address).run((context) -> {
             HealthIndicator indicator = context.getBean("gtcpHealthContributor", HealthIndicator.class);
             PoolConnFactory factory = context.getBean(PoolConnFactory.class);
-            assertThat(indicator.health().getStatus()).as("before any attempt").isEqualTo(Status.UP);
+            assertThat(indicator.health().getStatus()).as("before any attempt: the probe finds nobody there")
+                .isEqualTo(Status.DOWN);
 
             assertThatExceptionOfType(IOException.class).isThrownBy(factory::get);
             assertThatExceptionOfType(IOException.class).isThrownBy(factory::get);
@@ -78,7 +80,9 @@ class GtcpPoolHealthContributorAutoConfigurationTests {
 
             try (TcpServer server = new TcpServer(address, (conn) -> conn.recvPkg()).start()) {
                 assertThat(server.port()).as("the refused port now listens").isEqualTo(port);
-                factory.get().close();
+                try (PoolConn conn = factory.get()) { // a completed operation: the endpoint's failure count resets
+                    conn.sendPkg("ping".getBytes(StandardCharsets.UTF_8));
+                }
                 Health up = indicator.health();
                 assertThat(up.getStatus()).isEqualTo(Status.UP);
                 assertThat(addressDetails(up, address)).doesNotContainKey("error");

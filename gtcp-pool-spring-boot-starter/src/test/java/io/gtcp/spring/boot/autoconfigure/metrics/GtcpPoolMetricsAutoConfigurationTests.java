@@ -213,6 +213,24 @@ class GtcpPoolMetricsAutoConfigurationTests {
     }
 
     @Test
+    void eachNamedPoolIsMeasuredUnderItsName() {
+        try (EchoServer other = EchoServer.plain()) {
+            this.contextRunner
+                .withPropertyValues("gtcp.pool.address=" + this.server.address(),
+                        "gtcp.pools.orders.address=" + other.address(), "gtcp.pools.orders.min-idle=1")
+                .run((context) -> {
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    try (PoolConn held = context.getBean("ordersPoolConnFactory", PoolConnFactory.class).get()) {
+                        assertThat(registry.get(GtcpPoolMetrics.ACTIVE).tag("pool", "orders")
+                            .tag("address", held.address()).gauge().value()).isEqualTo(1);
+                    }
+                    assertThat(registry.get(GtcpPoolMetrics.MIN).tag("pool", "orders").gauge().value()).isEqualTo(1);
+                    assertThat(registry.get(GtcpPoolMetrics.MIN).tag("pool", "default").gauge().value()).isZero();
+                });
+        }
+    }
+
+    @Test
     void noMetricsWithoutMicrometer() {
         this.contextRunner.withClassLoader(new FilteredClassLoader("io.micrometer.core"))
             .withPropertyValues("gtcp.pool.address=" + this.server.address())

@@ -1,5 +1,6 @@
 package io.gtcp.internal.pool;
 
+import io.gtcp.internal.io.Deadlines;
 import io.gtcp.internal.io.Link;
 
 import java.io.IOException;
@@ -22,20 +23,27 @@ import org.slf4j.LoggerFactory;
  * dial the next one asks DNS again, since the host may have moved. Racing dials may both resolve: harmless, so
  * there is no lock.
  */
-final class Dialer {
+final class AddressDialer {
 
-    private static final Logger log = LoggerFactory.getLogger(Dialer.class);
+    private static final Logger log = LoggerFactory.getLogger(AddressDialer.class);
     private static final long RESOLVE_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final String address;
+    /** The {@code "host:port"} the dial names: TLS verifies its host; the address itself unless a group says else. */
+    private final String dialAs;
+    /** The IP a group endpoint dials, resolved by its group; null: resolve {@link #address} here. */
+    private final InetSocketAddress fixedTarget;
     private final SSLContext tls;
     private final EndpointHealth health;
     private final LongAdder created = new LongAdder();
     private volatile InetSocketAddress resolved;
     private volatile long resolvedAt;
 
-    Dialer(String address, SSLContext tls, EndpointHealth health) {
+    AddressDialer(String address, String dialAs, InetSocketAddress fixedTarget, SSLContext tls,
+                  EndpointHealth health) {
         this.address = address;
+        this.dialAs = dialAs;
+        this.fixedTarget = fixedTarget;
         this.tls = tls;
         this.health = health;
     }
@@ -43,9 +51,10 @@ final class Dialer {
     /** A new connection, within {@code timeoutNanos} (0: no limit); reports it or the failure. */
     Link dial(long timeoutNanos, Listeners listeners) throws IOException {
         long start = System.nanoTime();
+        long deadline = Deadlines.after(start, timeoutNanos); // one budget for resolution, connect and handshake
         Link link;
         try {
-            link = Link.connect(address, target(start), timeoutNanos, tls);
+            link = Link.connectBy(dialAs, target(start, deadline), deadline, tls);
         } catch (IOException e) {
             resolved = null;
             if (!(e instanceof ClosedByInterruptException)) { // cancelled (a factory closing): not the address's fault
@@ -68,10 +77,13 @@ final class Dialer {
         return created.sum();
     }
 
-    private InetSocketAddress target(long now) throws java.net.UnknownHostException {
+    private InetSocketAddress target(long now, long deadline) throws IOException {
+        if (fixedTarget != null) {
+            return fixedTarget;
+        }
         InetSocketAddress target = resolved;
         if (target == null || now - resolvedAt > RESOLVE_TTL_NANOS) {
-            target = Link.resolve(address);
+            target = Link.resolve(address, deadline);
             resolvedAt = now;
             resolved = target;
         }

@@ -3,6 +3,7 @@ package io.gtcp.internal.pool;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gtcp.ExchangeObserver;
 import io.gtcp.Retry;
 import io.gtcp.TcpServer;
 
@@ -15,11 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@link AddressPool#busy()}, the load the endpoint group balances on: borrowed connections, counted from the
+ * {@link AddressPool#borrowed()}, the load the endpoint group balances on: borrowed connections, counted from the
  * first time it is asked, changed once at borrow and once at return, whatever way the return goes.
  */
 @Timeout(value = 30, unit = SECONDS)
-class AddressPoolBusyTest {
+class AddressPoolBorrowedTest {
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private TcpServer server;
@@ -37,7 +38,7 @@ class AddressPoolBusyTest {
     }
 
     @Test
-    void busyCountsBorrowedConnectionsUntilTheyComeBackHealthyOrBroken() throws Exception {
+    void borrowedCountsBorrowedConnectionsUntilTheyComeBackHealthyOrBroken() throws Exception {
         server = new TcpServer("127.0.0.1:0", conn -> {
             try {
                 while (true) {
@@ -49,25 +50,25 @@ class AddressPoolBusyTest {
         }).start();
         String address = "127.0.0.1:" + server.port();
         PoolConfig config = new PoolConfig("busy", address, 0, 0, 4, 0, SECONDS.toNanos(5), SECONDS.toNanos(5),
-                SECONDS.toNanos(5), SECONDS.toNanos(5), Retry.NONE, true, 0, null, 0);
+                SECONDS.toNanos(5), SECONDS.toNanos(5), Retry.NONE, true, 0, null, 0, ExchangeObserver.NONE, null);
         pool = new AddressPool(address, config, Listeners.NONE, scheduler);
 
-        assertThat(pool.busy()).isZero();
+        assertThat(pool.borrowed()).isZero();
         PoolEntry dialled = pool.borrow(SECONDS.toNanos(5));
         PoolEntry second = pool.borrow(SECONDS.toNanos(5));
-        assertThat(pool.busy()).isEqualTo(2);
+        assertThat(pool.borrowed()).isEqualTo(2);
 
         pool.release(dialled, dialled.generation(), true, false);
-        assertThat(pool.busy()).isEqualTo(1);
+        assertThat(pool.borrowed()).isEqualTo(1);
         pool.release(dialled, dialled.generation() - 1, true, false); // a stale second close changes nothing
-        assertThat(pool.busy()).isEqualTo(1);
+        assertThat(pool.borrowed()).isEqualTo(1);
 
         PoolEntry reused = pool.borrow(SECONDS.toNanos(5));
         assertThat(reused).isSameAs(dialled);
-        assertThat(pool.busy()).isEqualTo(2);
+        assertThat(pool.borrowed()).isEqualTo(2);
         pool.release(second, second.generation(), false, false); // broken: closed, and no longer busy
         pool.release(reused, reused.generation(), true, false);
-        assertThat(pool.busy()).isZero();
+        assertThat(pool.borrowed()).isZero();
         assertThat(pool.stats()).extracting(s -> s.idle(), s -> s.total()).containsExactly(1, 1);
     }
 }

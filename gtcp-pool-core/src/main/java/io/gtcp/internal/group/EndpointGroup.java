@@ -1,0 +1,424 @@
+package io.gtcp.internal.group;
+
+import io.gtcp.AcquireTimeoutException;
+import io.gtcp.CloseReason;
+import io.gtcp.EndpointStatus;
+import io.gtcp.internal.pool.AddressPool;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a factory's {@code get()} borrows from: one or more endpoints, each an address with its own pool, chosen
+ * by a {@link Balancer}, with failed dials moving on to the next endpoint, failing endpoints ejected by an
+ * {@link OutlierDetector} and the membership kept current by a {@link Refresher}.
+ *
+ * <p><b>Why borrowers never lock.</b> Borrowers read the published {@link Members} (one volatile read) and ask
+ * the balancer, which indexes an array; the chosen pool does the rest. Everything that changes the group (a
+ * refresh, an ejection, a restore) is rare: it takes the group's lock, updates the endpoints, and publishes a new
+ * snapshot. The clock is read only while some endpoint is ejected, to notice when its time is up; a timer on the
+ * factory's scheduler notices it too, so a restore is reported even with no traffic.
+ *
+ * <p><b>Why failover lives here.</b> The group is the only place that knows the alternatives: when the dial to the
+ * chosen endpoint fails, the same {@code get()} tries the other usable endpoints in list order, then the ejected
+ * ones as a last resort, each at most once, so a caller sees a dead server only when every server failed it (the
+ * first failure is thrown, the others suppressed). A full pool (acquire timeout), an interrupt or a closed
+ * factory is the caller's answer at once: another endpoint would not change it.
+ */
+public final class EndpointGroup {
+
+    private static final Logger log = LoggerFactory.getLogger(EndpointGroup.class);
+
+    private final String name;
+    private final EndpointPools pools;
+    private final ScheduledExecutorService timer;
+    private final Balancer balancer;
+    private final OutlierDetector detector;
+    private final Refresher refresher;
+    /** Guards every change of membership and of the endpoints' ejection state. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile Members members = Members.NONE;
+    private volatile boolean closed;
+    /** Why the last refresh could not do all it should; the cause given when the group is empty. */
+    private volatile Exception problem;
+
+    private EndpointGroup(String name, GroupConfig config, EndpointPools pools, ScheduledExecutorService timer) {
+        this.name = name;
+        this.pools = pools;
+        this.timer = timer;
+        this.balancer = Balancer.of(config.loadBalancing());
+        this.detector = new OutlierDetector(config.outlierEjection());
+        this.refresher = new Refresher(name, config, this);
+    }
+
+    /**
+     * The group of a factory named {@code name}: its first membership resolved (or polled) now, on the caller's
+     * thread, then refreshed on a thread of its own if there is anything to refresh. {@code timer} runs the
+     * restore of ejected endpoints.
+     */
+    public static EndpointGroup start(String name, GroupConfig config, EndpointPools pools,
+                                      ScheduledExecutorService timer) {
+        EndpointGroup group = new EndpointGroup(name, config, pools, timer);
+        group.refresher.refresh();
+        group.refresher.start();
+        return group;
+    }
+
+    // ------------------------------------------------------------------ borrowing
+
+    /** A connection from the endpoint the balancer picks, or from the next one that can be dialled. */
+    public <T> T borrow(ConnectionOpener<T> opener, long connectTimeoutNanos) throws IOException {
+        Members m = members;
+        if (m.anyEjected && m.restoreDue(System.nanoTime())) {
+            m = restoreDue();
+        }
+        Endpoint[] candidates = m.usable.length > 0 ? m.usable : m.all; // all ejected: try them anyway
+        if (candidates.length == 0) {
+            throw closed ? closedException() : empty();
+        }
+        Endpoint chosen = balancer.pick(candidates);
+        T conn;
+        try {
+            conn = opener.open(chosen.pool, connectTimeoutNanos);
+        } catch (IOException failed) {
+            return failover(m, chosen, failed, opener, connectTimeoutNanos, true);
+        }
+        return conn != null ? conn : failover(m, chosen, left(chosen, null), opener, connectTimeoutNanos, true);
+    }
+
+    /**
+     * After {@code chosen} failed: every other endpoint of {@code m} once, the usable ones first, in list order
+     * from the one after it. An endpoint that left the group meanwhile (a refresh drained it) is passed over, and
+     * if only such endpoints failed, the call starts once more on the new membership.
+     */
+    private <T> T failover(Members m, Endpoint chosen, IOException failure, ConnectionOpener<T> opener,
+                           long connectTimeoutNanos, boolean mayRestart) throws IOException {
+        if (!movesOn(failure)) {
+            throw failure;
+        }
+        IOException first = chosen.member ? failure : null;
+        IOException drained = chosen.member ? null : failure;
+        Endpoint[] all = m.all;
+        int from = m.indexOf(chosen);
+        for (int pass = 0; pass < 2; pass++) {
+            boolean usable = pass == 0;
+            for (int k = 1; k < all.length; k++) {
+                int i = (from + k) % all.length;
+                if (m.isUsable(i) != usable) {
+                    continue;
+                }
+                Endpoint next = all[i];
+                try {
+                    T conn = opener.open(next.pool, connectTimeoutNanos);
+                    if (conn != null) {
+                        return conn;
+                    }
+                    drained = left(next, null);
+                } catch (IOException e) {
+                    if (!movesOn(e)) {
+                        addSuppressed(e, first != null ? first : drained);
+                        throw e;
+                    }
+                    if (!next.member) {
+                        drained = left(next, e);
+                    } else if (first == null) {
+                        first = e;
+                    } else {
+                        first.addSuppressed(e);
+                    }
+                }
+            }
+        }
+        if (first == null && mayRestart && members != m) {
+            return restart(opener, connectTimeoutNanos, drained);
+        }
+        throw first != null ? first : drained;
+    }
+
+    /** One more try on the current membership, after every endpoint tried had left the group. */
+    private <T> T restart(ConnectionOpener<T> opener, long connectTimeoutNanos, IOException drained)
+            throws IOException {
+        Members m = members;
+        Endpoint[] candidates = m.usable.length > 0 ? m.usable : m.all;
+        if (candidates.length == 0) {
+            throw closed ? closedException() : empty();
+        }
+        Endpoint chosen = balancer.pick(candidates);
+        try {
+            T conn = opener.open(chosen.pool, connectTimeoutNanos);
+            if (conn != null) {
+                return conn;
+            }
+            return failover(m, chosen, left(chosen, null), opener, connectTimeoutNanos, false);
+        } catch (IOException failed) {
+            addSuppressed(failed, drained);
+            return failover(m, chosen, failed, opener, connectTimeoutNanos, false);
+        }
+    }
+
+    /** Whether a failed borrow should move on to another endpoint: a failed dial does; see the class comment. */
+    private boolean movesOn(IOException e) {
+        if (closed || e instanceof AcquireTimeoutException || Thread.currentThread().isInterrupted()) {
+            return false;
+        }
+        return !(e instanceof InterruptedIOException) || e instanceof SocketTimeoutException;
+    }
+
+    private IOException left(Endpoint endpoint, IOException cause) {
+        return new IOException("endpoint " + endpoint + " left group '" + name + "' while it was chosen", cause);
+    }
+
+    private static void addSuppressed(IOException to, IOException other) {
+        if (other != null && other != to) {
+            to.addSuppressed(other);
+        }
+    }
+
+    private IOException empty() {
+        Exception why = problem;
+        String message = "endpoint group '" + name + "' has no endpoints";
+        return why == null ? new IOException(message) : new IOException(message + ": " + why, why);
+    }
+
+    private IOException closedException() {
+        return new IOException("pool closed: the factory '" + name + "' was closed");
+    }
+
+    // ------------------------------------------------------------------ ejection
+
+    /** An endpoint's pool counted a failure: perhaps eject it. On the failing caller's thread. */
+    void endpointFailed(Endpoint endpoint, int consecutiveFailures) {
+        if (members.restoreDue(System.nanoTime())) {
+            restoreDue(); // an ejection that is over no longer counts against the group's maximum
+        }
+        long ejectedFor;
+        lock.lock();
+        try {
+            ejectedFor = detector.failed(endpoint, consecutiveFailures, members, System.nanoTime());
+            if (ejectedFor > 0) {
+                members = new Members(members.all);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (ejectedFor > 0) {
+            endpoint.pool.closeIdle(CloseReason.EJECTED); // most likely to a dead server: free them now
+            log.warn("endpoint group '{}': ejected {} for {} ms after {} consecutive failure(s)", name, endpoint,
+                    TimeUnit.NANOSECONDS.toMillis(ejectedFor), consecutiveFailures);
+            pools.listeners().endpointEjected(endpoint.address.address(), Duration.ofNanos(ejectedFor));
+            try {
+                timer.schedule(() -> {
+                    restoreDue();
+                }, ejectedFor, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException factoryClosed) {
+                // nothing left to restore
+            }
+        }
+    }
+
+    /** An endpoint's pool completed an operation after failures: its next ejection starts from the base time. */
+    void endpointRecovered(Endpoint endpoint) {
+        lock.lock();
+        try {
+            detector.recovered(endpoint);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Restores the endpoints whose ejection is over; returns the members now. Their idle connections are closed
+     * before they are back in rotation: one returned during the ejection (a call that was under way when its
+     * server died) could be handed out unchecked, as recently used, and fail; the first borrow after a restore
+     * dials instead, which is the honest test of whether the server is back.
+     */
+    private Members restoreDue() {
+        List<Endpoint> due = new ArrayList<>(1);
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            for (Endpoint e : members.all) {
+                if (detector.ejectionOver(e, now)) {
+                    due.add(e);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (due.isEmpty()) {
+            return members;
+        }
+        for (Endpoint e : due) {
+            e.pool.closeIdle(CloseReason.EJECTED);
+        }
+        List<Endpoint> restored = new ArrayList<>(due.size());
+        Members m;
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            for (Endpoint e : due) {
+                if (e.member && detector.restoreIfDue(e, now)) {
+                    restored.add(e);
+                }
+            }
+            if (!restored.isEmpty()) {
+                members = new Members(members.all);
+            }
+            m = members;
+        } finally {
+            lock.unlock();
+        }
+        announceRestored(restored);
+        return m;
+    }
+
+    private void announceRestored(List<Endpoint> restored) {
+        for (Endpoint e : restored) {
+            log.info("endpoint group '{}': {} is back in rotation after its ejection", name, e);
+            pools.listeners().endpointRestored(e.address.address());
+        }
+    }
+
+    // ------------------------------------------------------------------ membership
+
+    /**
+     * Makes {@code wanted} the group, in that order: endpoints already in it stay (with their pools and
+     * state), new ones join with a new pool, and the others are drained. Only the refresher calls this, one call
+     * at a time.
+     */
+    void update(List<EndpointAddress> wanted) {
+        Members current = members;
+        Endpoint[] next = new Endpoint[wanted.size()];
+        List<Endpoint> joined = new ArrayList<>();
+        for (int i = 0; i < next.length; i++) {
+            EndpointAddress address = wanted.get(i);
+            Endpoint endpoint = find(current, address);
+            if (endpoint == null) {
+                endpoint = new Endpoint(address, pools.open(address), this);
+                if (detector.enabled()) {
+                    endpoint.watchHealth();
+                }
+                joined.add(endpoint);
+            }
+            next[i] = endpoint;
+        }
+        List<Endpoint> left = new ArrayList<>();
+        List<Endpoint> restored = new ArrayList<>(0);
+        lock.lock();
+        try {
+            if (closed) {
+                left.addAll(joined);
+            } else {
+                for (Endpoint e : current.all) {
+                    if (!contains(next, e)) {
+                        e.member = false;
+                        left.add(e);
+                    }
+                }
+                if (next.length == 1 && next[0].ejected) { // a group of one is never ejected
+                    detector.restore(next[0]);
+                    restored.add(next[0]);
+                }
+                members = new Members(next);
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Endpoint e : left) {
+            e.stopWatchingHealth();
+            pools.drain(e.pool);
+        }
+        announceRestored(restored);
+        if (current == Members.NONE && left.isEmpty()) {
+            log.debug("endpoint group '{}': endpoints {}", name, addresses()); // the first list: the factory's own start
+        } else if (!joined.isEmpty() || !left.isEmpty()) {
+            log.info("endpoint group '{}': endpoints {}{}{}", name, addresses(),
+                    joined.isEmpty() ? "" : ", joined " + joined, left.isEmpty() ? "" : ", left " + left);
+        }
+    }
+
+    private static Endpoint find(Members members, EndpointAddress address) {
+        for (Endpoint e : members.all) {
+            if (e.address.equals(address)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static boolean contains(Endpoint[] endpoints, Endpoint endpoint) {
+        for (Endpoint e : endpoints) {
+            if (e == endpoint) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What the last refresh could not do (null: everything worked), for the message of an empty group. */
+    void problem(Exception problem) {
+        this.problem = problem;
+    }
+
+    // ------------------------------------------------------------------ observing and closing
+
+    /** The endpoints now, in list order. */
+    public List<EndpointStatus> status() {
+        Members m = members;
+        if (m.restoreDue(System.nanoTime())) {
+            m = restoreDue();
+        }
+        List<EndpointStatus> status = new ArrayList<>(m.all.length);
+        for (int i = 0; i < m.all.length; i++) {
+            status.add(m.all[i].status(!m.isUsable(i)));
+        }
+        return List.copyOf(status);
+    }
+
+    /** The endpoints' addresses now, in list order. */
+    public List<String> addresses() {
+        Endpoint[] all = members.all;
+        List<String> addresses = new ArrayList<>(all.length);
+        for (Endpoint e : all) {
+            addresses.add(e.address.address());
+        }
+        return addresses;
+    }
+
+    /** Whether {@code pool} serves an endpoint of the group (then it is never retired for being unused). */
+    public boolean owns(AddressPool pool) {
+        for (Endpoint e : members.all) {
+            if (e.pool == pool) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Stops refreshing; the factory closes the pools. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+        refresher.stop();
+    }
+
+    @Override
+    public String toString() {
+        return "EndpointGroup[" + name + ", " + addresses() + (closed ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,34 @@
+package io.gtcp.internal.group;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@link io.gtcp.LoadBalancing#LEAST_BUSY}: two distinct candidates at random, the one with fewer borrowed
+ * connections wins (the "power of two random choices", as in Finagle and gRPC).
+ *
+ * <p>Why two random ones rather than the least busy of all: comparing two needs no scan and no shared state,
+ * yet it steers load away from a slow endpoint almost as well as a full scan, since a slow server's connections
+ * stay borrowed longer; and unlike "always the least busy" it never sends a burst of simultaneous borrowers to
+ * the same endpoint. The borrowed count costs two volatile reads per pool; pools of factories without a group
+ * never keep it (see {@code BusyCount}). Ties go to the first draw, itself random, so idle endpoints share the
+ * traffic evenly.
+ */
+final class LeastBusyBalancer implements Balancer {
+
+    @Override
+    public Endpoint pick(Endpoint[] candidates) {
+        int n = candidates.length;
+        if (n == 1) {
+            return candidates[0];
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        int i = random.nextInt(n);
+        int j = random.nextInt(n - 1);
+        if (j >= i) {
+            j++;
+        }
+        Endpoint first = candidates[i];
+        Endpoint second = candidates[j];
+        return second.pool.borrowed() < first.pool.borrowed() ? second : first;
+    }
+}

@@ -1,0 +1,78 @@
+package io.gtcp.internal.io;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Opens a link by a deadline that covers the whole dial: name resolution ({@link Resolver}), the TCP connect,
+ * and with TLS the handshake ({@link TlsTransport#handshake}). A connect timeout is a budget, not a limit per
+ * step: a relay that drips the handshake a byte at a time cannot stretch it. Every failure closes what was
+ * opened, and a timeout is a {@link SocketTimeoutException} that names the address and the step.
+ */
+final class Dialer {
+
+    private Dialer() {
+    }
+
+    static Link dial(String address, InetSocketAddress target, long deadline, SSLContext tls) throws IOException {
+        if (tls != null) {
+            return dialTls(address, target, deadline, tls);
+        }
+        SocketChannel channel = SocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            int millis = connectMillis(address, deadline);
+            try {
+                channel.socket().connect(target, millis);
+            } catch (SocketTimeoutException e) {
+                throw connectTimeout(address, millis, e);
+            }
+            return new Link(new TcpTransport(channel));
+        } catch (IOException | RuntimeException e) {
+            Transport.closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /** TLS over a plain socket (see {@link TlsTransport}): the TCP connect, then the handshake, by the deadline. */
+    private static Link dialTls(String address, InetSocketAddress target, long deadline, SSLContext tls)
+            throws IOException {
+        Socket raw = new Socket();
+        try {
+            raw.setTcpNoDelay(true);
+            int millis = connectMillis(address, deadline);
+            try {
+                raw.connect(target, millis);
+            } catch (SocketTimeoutException e) {
+                throw connectTimeout(address, millis, e);
+            }
+            return new Link(TlsTransport.handshake(raw, tls, Addresses.host(address), target.getPort(), deadline,
+                    address));
+        } catch (IOException | RuntimeException e) {
+            Transport.closeQuietly(raw);
+            throw e;
+        }
+    }
+
+    /** The connect timeout of the socket API: what is left of the deadline, 0 for none. */
+    private static int connectMillis(String address, long deadline) throws SocketTimeoutException {
+        if (deadline == Deadlines.NONE) {
+            return 0;
+        }
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            throw new SocketTimeoutException("connect to " + address + " timed out before the TCP connect");
+        }
+        return Link.toMillis(remaining);
+    }
+
+    private static SocketTimeoutException connectTimeout(String address, int millis, SocketTimeoutException e) {
+        return Link.withCause(new SocketTimeoutException("connect to " + address + " timed out after " + millis
+                + " ms"), e);
+    }
+}

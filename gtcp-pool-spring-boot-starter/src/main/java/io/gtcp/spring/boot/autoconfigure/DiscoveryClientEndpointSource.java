@@ -1,0 +1,57 @@
+package io.gtcp.spring.boot.autoconfigure;
+
+import io.gtcp.EndpointSource;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+
+/**
+ * The instances of one service in Spring Cloud Commons' {@link DiscoveryClient} (Consul, Eureka, Kubernetes, the
+ * simple properties client…) as a pool's endpoint group: {@code host:port} of each instance, asked anew at every
+ * poll. The client is looked up at poll time, not when the pool is built, so that the pool does not depend on
+ * the order in which Spring creates the discovery beans; no client, or a client that fails, is an
+ * {@link IOException}, and the core then keeps the endpoints it had.
+ */
+final class DiscoveryClientEndpointSource implements EndpointSource {
+
+    private final ObjectProvider<DiscoveryClient> discoveryClient;
+
+    private final String serviceId;
+
+    DiscoveryClientEndpointSource(ObjectProvider<DiscoveryClient> discoveryClient, String serviceId) {
+        this.discoveryClient = discoveryClient;
+        this.serviceId = serviceId;
+    }
+
+    @Override
+    public List<String> endpoints() throws IOException {
+        DiscoveryClient client = this.discoveryClient.getIfAvailable();
+        if (client == null) {
+            throw new IOException("no DiscoveryClient bean to look up service '" + this.serviceId + "'");
+        }
+        List<ServiceInstance> instances;
+        try {
+            instances = client.getInstances(this.serviceId);
+        }
+        catch (RuntimeException ex) {
+            throw new IOException("discovery of service '" + this.serviceId + "' failed: " + ex.getMessage(), ex);
+        }
+        List<String> endpoints = new ArrayList<>(instances.size());
+        for (ServiceInstance instance : instances) {
+            String host = instance.getHost();
+            endpoints.add((host.indexOf(':') >= 0 && !host.startsWith("[")) ? "[" + host + "]:" + instance.getPort()
+                    : host + ":" + instance.getPort());
+        }
+        return endpoints;
+    }
+
+    @Override
+    public String toString() {
+        return "DiscoveryClient service '" + this.serviceId + "'";
+    }
+}

@@ -1,0 +1,70 @@
+package io.gtcp.spring.boot.autoconfigure;
+
+import io.gtcp.PoolConnFactory;
+
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.beans.factory.support.AutowireCandidateQualifier;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotationMetadata;
+
+/**
+ * Registers one {@link PoolConnFactory} bean per key of {@code gtcp.pools}: named {@code <name>PoolConnFactory},
+ * qualified {@code @Qualifier("<name>")}, created by {@link GtcpPoolConnFactories#create(String)} and closed with
+ * the context; and makes the default pool's bean {@code @Primary} when there are named ones, so that injection by
+ * type keeps meaning "the default pool".
+ *
+ * <p>Why a registrar: the number of beans depends on the configuration, which {@code @Bean} methods cannot
+ * express. The definitions it registers name a factory bean, a factory method and a constant argument (no
+ * instance supplier), so Spring AOT turns them into generated code: with AOT the set of named pools is fixed at
+ * build time, while their settings are still bound at run time. It runs after the {@code @Bean} methods of
+ * {@link GtcpPoolAutoConfiguration} were registered (Spring registers an import's registrars last), and leaves
+ * alone a bean of the same name that the application defined itself.
+ */
+class GtcpNamedPoolsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
+
+    private static final String DEFAULT_POOL_BEAN = "gtcpPoolConnFactory";
+
+    private Environment environment;
+
+    @Override
+    public void setEnvironment(Environment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+        Set<String> names = Binder.get(this.environment)
+            .bind(GtcpPoolConnFactories.NAMED_PREFIX, Bindable.mapOf(String.class, Object.class))
+            .map(Map::keySet)
+            .orElse(Set.of());
+        for (String name : names) {
+            String beanName = name + "PoolConnFactory";
+            if (!registry.containsBeanDefinition(beanName)) {
+                registry.registerBeanDefinition(beanName, definition(name));
+            }
+        }
+        if (!names.isEmpty() && registry.containsBeanDefinition(DEFAULT_POOL_BEAN)) {
+            registry.getBeanDefinition(DEFAULT_POOL_BEAN).setPrimary(true);
+        }
+    }
+
+    private static RootBeanDefinition definition(String name) {
+        RootBeanDefinition definition = new RootBeanDefinition();
+        definition.setTargetType(PoolConnFactory.class);
+        definition.setFactoryBeanName("gtcpPoolConnFactories");
+        definition.setUniqueFactoryMethodName("create");
+        definition.getConstructorArgumentValues().addIndexedArgumentValue(0, name);
+        definition.setDestroyMethodName("close");
+        definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, name));
+        return definition;
+    }
+}

@@ -1,0 +1,30 @@
+package io.gtcp.spring.boot.autoconfigure.observation;
+
+import io.gtcp.PoolConnFactory;
+import io.gtcp.spring.boot.autoconfigure.GtcpPoolConnFactoryBuilderCustomizer;
+
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * With an {@link ObservationRegistry} bean, every auto-configured pool (default and named) observes its exchanges
+ * as {@value ObservationExchangeObserver#NAME}: a builder customizer sets an {@link ObservationExchangeObserver}.
+ * Without one, nothing is set and an exchange pays a single reference comparison. Ordered after Boot's
+ * observation auto-configuration (named, so that Boot's observation module stays optional) so that the condition
+ * sees its registry.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
+@ConditionalOnClass({ ObservationRegistry.class, PoolConnFactory.class })
+@ConditionalOnBean(ObservationRegistry.class)
+public final class GtcpPoolObservationAutoConfiguration {
+
+    @Bean
+    GtcpPoolConnFactoryBuilderCustomizer gtcpObservationCustomizer(ObservationRegistry registry) {
+        ObservationExchangeObserver observer = new ObservationExchangeObserver(registry);
+        return (builder) -> builder.exchangeObserver(observer);
+    }
+}

@@ -1,0 +1,145 @@
+package io.gtcp.spring.boot.autoconfigure.observation;
+
+import io.gtcp.PoolConn;
+import io.gtcp.PoolConnFactory;
+import io.gtcp.TcpServer;
+import io.gtcp.spring.boot.autoconfigure.EchoServer;
+import io.gtcp.spring.boot.autoconfigure.GtcpPoolAutoConfiguration;
+import io.gtcp.spring.boot.autoconfigure.GtcpPoolConnFactoryBuilderCustomizer;
+
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** Each exchange on a pooled connection as an observation {@code gtcp.client.requests}, when there is a registry. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class GtcpPoolObservationAutoConfigurationTests {
+
+    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(GtcpPoolAutoConfiguration.class,
+                GtcpPoolObservationAutoConfiguration.class));
+
+    @Test
+    void eachExchangeOfEveryPoolIsAnObservationWithPoolAddressAndOutcome() {
+        try (EchoServer server = EchoServer.plain(); EchoServer other = EchoServer.plain()) {
+            this.contextRunner.withUserConfiguration(TestRegistryConfiguration.class)
+                .withPropertyValues("gtcp.pool.address=" + server.address(),
+                        "gtcp.pools.orders.address=" + other.address())
+                .run((context) -> {
+                    TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
+                    try (PoolConn conn = context.getBean(PoolConnFactory.class).get()) {
+                        conn.sendRecvPkg(bytes("one"));
+                        conn.sendPkg(bytes("not an exchange"));
+                        conn.recvPkg();
+                    }
+                    try (PoolConn conn = context.getBean("ordersPoolConnFactory", PoolConnFactory.class).get()) {
+                        conn.sendRecvPkgWithTimeout(bytes("two"), Duration.ofSeconds(5));
+                    }
+                    TestObservationRegistryAssert.assertThat(registry)
+                        .hasNumberOfObservationsWithNameEqualTo(ObservationExchangeObserver.NAME, 2)
+                        .hasAnObservation((observation) -> observation.hasNameEqualTo(ObservationExchangeObserver.NAME)
+                            .hasLowCardinalityKeyValue("pool", "default")
+                            .hasLowCardinalityKeyValue("address", server.address())
+                            .hasLowCardinalityKeyValue("outcome", "SUCCESS")
+                            .doesNotHaveError())
+                        .hasAnObservation((observation) -> observation.hasNameEqualTo(ObservationExchangeObserver.NAME)
+                            .hasLowCardinalityKeyValue("pool", "orders")
+                            .hasLowCardinalityKeyValue("address", other.address())
+                            .hasLowCardinalityKeyValue("outcome", "SUCCESS"));
+                });
+        }
+    }
+
+    @Test
+    void aTimeoutAndAnEndOfStreamAreTheirOutcomes() throws IOException {
+        try (TcpServer hangUp = new TcpServer("127.0.0.1:0", (conn) -> conn.recvPkg()).start()) {
+            this.contextRunner.withUserConfiguration(TestRegistryConfiguration.class)
+                .withPropertyValues("gtcp.pool.address=127.0.0.1:" + hangUp.port())
+                .run((context) -> {
+                    TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
+                    PoolConnFactory factory = context.getBean(PoolConnFactory.class);
+                    try (PoolConn conn = factory.get()) {
+                        assertThatExceptionOfType(EOFException.class).isThrownBy(() -> conn.sendRecvPkg(bytes("x")));
+                    }
+                    TestObservationRegistryAssert.assertThat(registry)
+                        .hasSingleObservationThat()
+                        .hasLowCardinalityKeyValue("outcome", "EOF")
+                        .assertThatError()
+                        .isInstanceOf(EOFException.class);
+                });
+        }
+        assertThat(ObservationExchangeObserver.outcome(new SocketTimeoutException())).isEqualTo("TIMEOUT");
+        assertThat(ObservationExchangeObserver.outcome(new IOException())).isEqualTo("ERROR");
+        assertThat(ObservationExchangeObserver.outcome(new IllegalStateException())).isEqualTo("ERROR");
+        assertThat(ObservationExchangeObserver.outcome(null)).isEqualTo("SUCCESS");
+    }
+
+    @Test
+    void aTimedOutExchangeIsATimeout() throws IOException {
+        try (TcpServer silent = new TcpServer("127.0.0.1:0", (conn) -> conn.recvLine()).start()) {
+            this.contextRunner.withUserConfiguration(TestRegistryConfiguration.class)
+                .withPropertyValues("gtcp.pool.address=127.0.0.1:" + silent.port())
+                .run((context) -> {
+                    try (PoolConn conn = context.getBean(PoolConnFactory.class).get()) {
+                        assertThatExceptionOfType(SocketTimeoutException.class)
+                            .isThrownBy(() -> conn.sendRecvPkgWithTimeout(bytes("x"), Duration.ofMillis(100)));
+                    }
+                    TestObservationRegistryAssert.assertThat(context.getBean(TestObservationRegistry.class))
+                        .hasSingleObservationThat()
+                        .hasLowCardinalityKeyValue("outcome", "TIMEOUT");
+                });
+        }
+    }
+
+    @Test
+    void nothingWithoutAnObservationRegistry() {
+        this.contextRunner.run((context) -> assertThat(context).hasSingleBean(PoolConnFactory.class)
+            .doesNotHaveBean(GtcpPoolConnFactoryBuilderCustomizer.class));
+    }
+
+    @Test
+    void nothingWithoutMicrometerObservation() {
+        this.contextRunner.withUserConfiguration(TestRegistryConfiguration.class)
+            .withClassLoader(new FilteredClassLoader(ObservationRegistry.class))
+            .run((context) -> assertThat(context).hasSingleBean(PoolConnFactory.class)
+                .doesNotHaveBean(GtcpPoolConnFactoryBuilderCustomizer.class));
+    }
+
+    @Test
+    void aNoopRegistryCostsNoObservation() {
+        assertThat(new ObservationExchangeObserver(ObservationRegistry.NOOP).start("p", "127.0.0.1:1"))
+            .isSameAs(io.gtcp.ExchangeObserver.Exchange.NONE);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class TestRegistryConfiguration {
+
+        @Bean
+        TestObservationRegistry testObservationRegistry() {
+            return TestObservationRegistry.create();
+        }
+    }
+}
