@@ -9,8 +9,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Why two random ones rather than the least busy of all: comparing two needs no scan and no shared state,
  * yet it steers load away from a slow endpoint almost as well as a full scan, since a slow server's connections
  * stay borrowed longer; and unlike "always the least busy" it never sends a burst of simultaneous borrowers to
- * the same endpoint. The borrowed count is the pool's own semaphore (one volatile read each): no counter is
- * added to the hot path. Ties go to the first draw, itself random, so idle endpoints share the traffic evenly.
+ * the same endpoint. The borrowed count costs two volatile reads per pool; pools of factories without a group
+ * never keep it (see {@code BusyCount}). Ties go to the first draw, itself random, so idle endpoints share the
+ * traffic evenly.
  */
 final class LeastBusyBalancer implements Balancer {
 

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The pool calls its listeners in the middle of its state changes (an entry being returned, a link just
  * dialled, a housekeeping pass), so nothing a listener throws may get out of here: an escaping {@code Error}
- * would leave an entry half-returned, a permit lost or a link leaked. That includes {@link VirtualMachineError}s:
+ * would leave an entry half-returned, a place never freed or a link leaked. That includes {@link VirtualMachineError}s:
  * one thrown by a listener (its own stack overflow, say) is logged at ERROR and the pool carries on consistently;
  * if the JVM really is out of memory, the pool's own next allocation says so where the state is sound.
  */

@@ -48,6 +48,8 @@ public final class PoolEntry {
     /** The id of the thread that gave it back last: borrowing prefers a thread's own last connection. */
     long lastThread = -1;
     long borrowedAt;
+    /** Whether the current borrow is counted in the pool's busy count (then its return uncounts it). */
+    boolean countedBusy;
     /** Whether the current borrower took it from the idle set (then reconnect-on-send may apply). */
     boolean fromIdle;
     Future<?> leakTask;
@@ -96,9 +98,12 @@ public final class PoolEntry {
         state = (state & ~STATE_BITS) | next;
     }
 
-    /** Back to the idle set in a new generation, so that no handle of the ending borrow can return it again. */
-    void returnToIdle() {
-        state = (((state >>> GENERATION_SHIFT) + 1) << GENERATION_SHIFT) | IDLE;
+    /**
+     * Ends a borrow: {@code next} ({@link #IDLE}, or {@link #RESERVED} when handed straight to a waiter) in a new
+     * generation, so that no handle of the ending borrow can return it again.
+     */
+    void endBorrow(int next) {
+        state = (((state >>> GENERATION_SHIFT) + 1) << GENERATION_SHIFT) | next;
     }
 
     /**

@@ -58,6 +58,7 @@ public final class PoolUpkeep {
                 pool.remove(e, reason);
             } else {
                 e.setState(PoolEntry.IDLE);
+                pool.idleAgain();
                 if (pool.isShutdown() && e.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
                     pool.remove(e, CloseReason.FACTORY_CLOSED);
                 }
@@ -87,31 +88,25 @@ public final class PoolUpkeep {
      * failing); the next pass tries again.
      */
     public void fillMinIdle() {
-        // a background dial holds a permit like a borrower: borrowers then wait in the semaphore's queue, under
-        // the acquire timeout, instead of spinning on a place that a slow dial keeps reserved
-        while (!pool.isShutdown() && pool.idleCount() < config.minIdle() && pool.permits().tryAcquire()) {
+        // a background dial only reserves its place: borrowers finding the pool full meanwhile wait as waiters
+        // (under the acquire timeout, without spinning) and are woken when the new entry becomes idle
+        while (!pool.isShutdown() && pool.idleCount() < config.minIdle() && pool.reserve()) {
+            PoolEntry entry;
             try {
-                if (!pool.reserve()) {
-                    return;
-                }
-                PoolEntry entry;
-                try {
-                    entry = pool.dial(config.connectTimeoutNanos(), PoolEntry.RESERVED);
-                } catch (IOException e) {
-                    pool.unreserve();
-                    return; // reported by the pool's dial, through the address's health
-                } catch (Throwable e) {
-                    pool.unreserve();
-                    throw e;
-                }
-                entry.lastReturned = System.nanoTime();
-                entry.lastChecked = entry.lastReturned;
-                entry.setState(PoolEntry.IDLE);
-                if (pool.isShutdown() && entry.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
-                    pool.remove(entry, CloseReason.FACTORY_CLOSED);
-                }
-            } finally {
-                pool.permits().release();
+                entry = pool.dial(config.connectTimeoutNanos(), PoolEntry.RESERVED);
+            } catch (IOException e) {
+                pool.unreserve();
+                return; // reported by the pool's dial, through the address's health
+            } catch (Throwable e) {
+                pool.unreserve();
+                throw e;
+            }
+            entry.lastReturned = System.nanoTime();
+            entry.lastChecked = entry.lastReturned;
+            entry.setState(PoolEntry.IDLE);
+            pool.idleAgain();
+            if (pool.isShutdown() && entry.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
+                pool.remove(entry, CloseReason.FACTORY_CLOSED);
             }
         }
     }
@@ -125,7 +120,7 @@ public final class PoolUpkeep {
         if (ttl <= 0 || pool.isShutdown()) {
             return false;
         }
-        if (pool.total() != 0 || pool.permits().hasQueuedThreads()) {
+        if (pool.total() != 0 || pool.waiting() > 0) {
             emptySince = 0;
             return false;
         }

@@ -1,0 +1,74 @@
+package io.gtcp.internal.pool;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gtcp.ExchangeObserver;
+import io.gtcp.Retry;
+import io.gtcp.TcpServer;
+
+import java.io.EOFException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link AddressPool#borrowed()}, the load the endpoint group balances on: borrowed connections, counted from the
+ * first time it is asked, changed once at borrow and once at return, whatever way the return goes.
+ */
+@Timeout(value = 30, unit = SECONDS)
+class AddressPoolBorrowedTest {
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private TcpServer server;
+    private AddressPool pool;
+
+    @AfterEach
+    void tearDown() {
+        if (pool != null) {
+            pool.shutdown();
+        }
+        if (server != null) {
+            server.close();
+        }
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void borrowedCountsBorrowedConnectionsUntilTheyComeBackHealthyOrBroken() throws Exception {
+        server = new TcpServer("127.0.0.1:0", conn -> {
+            try {
+                while (true) {
+                    conn.sendPkg(conn.recvPkg());
+                }
+            } catch (EOFException end) {
+                conn.close();
+            }
+        }).start();
+        String address = "127.0.0.1:" + server.port();
+        PoolConfig config = new PoolConfig("busy", address, 0, 0, 4, 0, SECONDS.toNanos(5), SECONDS.toNanos(5),
+                SECONDS.toNanos(5), SECONDS.toNanos(5), Retry.NONE, true, 0, null, 0, ExchangeObserver.NONE, null);
+        pool = new AddressPool(address, config, Listeners.NONE, scheduler);
+
+        assertThat(pool.borrowed()).isZero();
+        PoolEntry dialled = pool.borrow(SECONDS.toNanos(5));
+        PoolEntry second = pool.borrow(SECONDS.toNanos(5));
+        assertThat(pool.borrowed()).isEqualTo(2);
+
+        pool.release(dialled, dialled.generation(), true, false);
+        assertThat(pool.borrowed()).isEqualTo(1);
+        pool.release(dialled, dialled.generation() - 1, true, false); // a stale second close changes nothing
+        assertThat(pool.borrowed()).isEqualTo(1);
+
+        PoolEntry reused = pool.borrow(SECONDS.toNanos(5));
+        assertThat(reused).isSameAs(dialled);
+        assertThat(pool.borrowed()).isEqualTo(2);
+        pool.release(second, second.generation(), false, false); // broken: closed, and no longer busy
+        pool.release(reused, reused.generation(), true, false);
+        assertThat(pool.borrowed()).isZero();
+        assertThat(pool.stats()).extracting(s -> s.idle(), s -> s.total()).containsExactly(1, 1);
+    }
+}
