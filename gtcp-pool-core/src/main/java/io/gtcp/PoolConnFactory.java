@@ -190,6 +190,14 @@ public final class PoolConnFactory implements Closeable {
         return config.minIdle();
     }
 
+    /**
+     * Whether idle connections are checked for a peer close, at borrow and in the background; without it an idle
+     * connection says nothing about its server (the starter's health indicator relies on this).
+     */
+    public boolean validateOnBorrow() {
+        return config.validateOnBorrow();
+    }
+
     public boolean isClosed() {
         return closed;
     }

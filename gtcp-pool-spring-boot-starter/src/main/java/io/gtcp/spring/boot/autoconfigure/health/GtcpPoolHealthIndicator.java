@@ -26,7 +26,8 @@ import org.springframework.boot.health.contributor.Status;
  * <ol>
  * <li>ejected by outlier ejection: DOWN;</li>
  * <li>idle connections and no failure since the last success: UP, because the core checks idle connections in
- * the background and drops those the server closed within about 2 s;</li>
+ * the background and drops those the server closed within about 2 s (not with {@code validateOnBorrow(false)},
+ * which checks nothing: then idle connections prove nothing and the probe decides);</li>
  * <li>otherwise (no idle connection, or failures): a probe decides, a plain TCP connect to the endpoint, closed at
  * once, at most once per {@link #PROBE_INTERVAL} per endpoint, all endpoints at once under one
  * {@link #PROBE_TIMEOUT}. For a TLS pool the probe is a plain TCP connect too: it shows the server accepts
@@ -115,8 +116,9 @@ public class GtcpPoolHealthIndicator extends AbstractHealthIndicator {
         return outcomes;
     }
 
+    /** Idle connections prove an endpoint only when the core checks them in the background (validate-on-borrow). */
     private boolean provenByIdleConnections(EndpointStatus endpoint) {
-        return endpoint.stats().idle() > 0 && endpoint.consecutiveFailures() == 0
+        return this.factory.validateOnBorrow() && endpoint.stats().idle() > 0 && endpoint.consecutiveFailures() == 0
                 && !this.outcomes.failing.containsKey(endpoint.address());
     }
 
