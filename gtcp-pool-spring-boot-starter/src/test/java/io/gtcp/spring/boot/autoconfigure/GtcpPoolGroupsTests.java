@@ -218,6 +218,14 @@ class GtcpPoolGroupsTests {
         });
     }
 
+    @Test
+    void aDiscoveredServiceWithoutInstancesIsDownNotUnknown() {
+        this.contextRunner.withPropertyValues("gtcp.pool.discovery.service-id=nobody").run((context) -> {
+            assertThat(context.getBean(PoolConnFactory.class).endpoints()).isEmpty();
+            assertThat(gtcp(context).getStatus()).as("get() cannot serve: the pool is down").isEqualTo(Status.DOWN);
+        });
+    }
+
     private static IndicatedHealthDescriptor gtcp(AssertableApplicationContext context) {
         return (IndicatedHealthDescriptor) context.getBean(HealthEndpoint.class).healthForPath("gtcp");
     }

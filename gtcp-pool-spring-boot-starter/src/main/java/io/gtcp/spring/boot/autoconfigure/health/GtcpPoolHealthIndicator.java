@@ -20,7 +20,8 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * The health of one {@link PoolConnFactory}: of each endpoint of its group, and of the pool as a whole (UP while
- * at least one endpoint is, DOWN when none is or the factory is closed, UNKNOWN when it has no endpoint).
+ * at least one endpoint is, DOWN when none is, its group is empty or the factory is closed, UNKNOWN when no
+ * address, group or service was configured).
  *
  * <p>It tells the truth without traffic and without waiting, deciding each endpoint cheapest evidence first:
  * <ol>
@@ -80,7 +81,10 @@ public class GtcpPoolHealthIndicator extends AbstractHealthIndicator {
             up += Status.UP.equals(status) ? 1 : 0;
             endpointDetails.put(endpoint.address(), details(endpoint, status));
         }
-        builder.status((up > 0) ? Status.UP : endpoints.isEmpty() ? Status.UNKNOWN : Status.DOWN);
+        // no endpoint: UNKNOWN only when nothing was configured; an empty group (a discovered service without
+        // instances) cannot serve get(), so it is DOWN
+        boolean unknown = endpoints.isEmpty() && !this.factory.hasEndpointGroup();
+        builder.status((up > 0) ? Status.UP : unknown ? Status.UNKNOWN : Status.DOWN);
         builder.withDetail("endpoints", endpointDetails);
         Map<String, Object> addresses = new TreeMap<>();
         for (String address : this.factory.addresses()) {
