@@ -175,6 +175,14 @@ public final class PoolConnFactory implements Closeable {
         return group == null ? java.util.List.of() : group.status();
     }
 
+    /**
+     * Whether {@link #get()} has a target: an address or a group, fixed or discovered, even one that is empty right
+     * now (a discovered service without instances); false when neither was configured.
+     */
+    public boolean hasEndpointGroup() {
+        return endpointGroup != null;
+    }
+
     /** The configured address, or null if there is none. */
     public String address() {
         return config.address();
@@ -188,6 +196,14 @@ public final class PoolConnFactory implements Closeable {
     /** The idle connections kept ready per address of the group. */
     public int minIdle() {
         return config.minIdle();
+    }
+
+    /**
+     * Whether idle connections are checked for a peer close, at borrow and in the background; without it an idle
+     * connection says nothing about its server (the starter's health indicator relies on this).
+     */
+    public boolean validateOnBorrow() {
+        return config.validateOnBorrow();
     }
 
     public boolean isClosed() {

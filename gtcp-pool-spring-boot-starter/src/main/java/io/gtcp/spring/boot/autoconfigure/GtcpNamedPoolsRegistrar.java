@@ -4,6 +4,7 @@ import io.gtcp.PoolConnFactory;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -42,12 +43,9 @@ class GtcpNamedPoolsRegistrar implements ImportBeanDefinitionRegistrar, Environm
 
     @Override
     public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-        Set<String> names = Binder.get(this.environment)
-            .bind(GtcpPoolConnFactories.NAMED_PREFIX, Bindable.mapOf(String.class, Object.class))
-            .map(Map::keySet)
-            .orElse(Set.of());
+        Set<String> names = names(this.environment);
         for (String name : names) {
-            String beanName = name + "PoolConnFactory";
+            String beanName = beanName(name);
             if (!registry.containsBeanDefinition(beanName)) {
                 registry.registerBeanDefinition(beanName, definition(name));
             }
@@ -55,6 +53,23 @@ class GtcpNamedPoolsRegistrar implements ImportBeanDefinitionRegistrar, Environm
         if (!names.isEmpty() && registry.containsBeanDefinition(DEFAULT_POOL_BEAN)) {
             registry.getBeanDefinition(DEFAULT_POOL_BEAN).setPrimary(true);
         }
+    }
+
+    /** The keys of {@code gtcp.pools}. */
+    static Set<String> names(Environment environment) {
+        return Binder.get(environment)
+            .bind(GtcpPoolConnFactories.NAMED_PREFIX, Bindable.mapOf(String.class, Object.class))
+            .map(Map::keySet)
+            .orElse(Set.of());
+    }
+
+    /** The bean names of the named pools: {@code <name>PoolConnFactory}. */
+    static Set<String> beanNames(Environment environment) {
+        return names(environment).stream().map(GtcpNamedPoolsRegistrar::beanName).collect(Collectors.toSet());
+    }
+
+    private static String beanName(String name) {
+        return name + "PoolConnFactory";
     }
 
     private static RootBeanDefinition definition(String name) {

@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
@@ -19,7 +20,8 @@ import org.springframework.core.env.Environment;
  * Auto-configures a {@link PoolConnFactory} from the {@code gtcp.pool.*} properties, and one more per named pool
  * {@code gtcp.pools.<name>.*} (see {@link GtcpNamedPoolsRegistrar}), all closed with the application context. An
  * application that defines its own {@code PoolConnFactory} bean keeps it: the default pool backs off (named pools
- * stay), and the metrics and health auto-configurations observe the user's factory too.
+ * stay; a bean named after a named pool replaces only that pool, see {@link OnNoUserDefaultPoolCondition}), and
+ * the metrics and health auto-configurations observe the user's factory too.
  *
  * <p>Every pool's properties are mapped onto the core's builder in one place, {@link GtcpPoolPropertiesMapper};
  * a value the core rejects stops startup with a report naming the property's full path.
@@ -31,7 +33,7 @@ import org.springframework.core.env.Environment;
 public final class GtcpPoolAutoConfiguration {
 
     @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean
+    @Conditional(OnNoUserDefaultPoolCondition.class)
     PoolConnFactory gtcpPoolConnFactory(GtcpPoolConnFactories factories, GtcpPoolProperties properties) {
         return factories.build(GtcpPoolConnFactories.DEFAULT_PREFIX, properties);
     }

@@ -5,6 +5,7 @@ import io.gtcp.PoolConnFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.core.env.Environment;
 
 /**
@@ -42,13 +43,15 @@ public class GtcpPoolConnFactories {
     /** The named pool {@code gtcp.pools.<name>}: its properties over the default pool's, named {@code name}. */
     public PoolConnFactory create(String name) {
         String prefix = NAMED_PREFIX + "." + name;
+        // adapt, not of: a map key keeps the user's spelling (ordersEu), which of() rejects as a property name
+        ConfigurationPropertyName root = ConfigurationPropertyName.adapt(prefix, '.');
         Binder binder = Binder.get(this.environment);
         GtcpPoolProperties properties = binder.bind(DEFAULT_PREFIX, Bindable.of(GtcpPoolProperties.class))
             .orElseGet(GtcpPoolProperties::new);
-        if (setsTarget(binder, prefix)) {
+        if (setsTarget(binder, root)) {
             properties.clearTarget();
         }
-        binder.bind(prefix, Bindable.ofInstance(properties));
+        binder.bind(root, Bindable.ofInstance(properties));
         properties.setName(name);
         return build(prefix, properties);
     }
@@ -61,9 +64,9 @@ public class GtcpPoolConnFactories {
         return builder.build();
     }
 
-    private static boolean setsTarget(Binder binder, String prefix) {
-        return binder.bind(prefix + ".address", String.class).isBound()
-                || binder.bind(prefix + ".addresses", Bindable.listOf(String.class)).isBound()
-                || binder.bind(prefix + ".discovery.service-id", String.class).isBound();
+    private static boolean setsTarget(Binder binder, ConfigurationPropertyName root) {
+        return binder.bind(root.append("address"), Bindable.of(String.class)).isBound()
+                || binder.bind(root.append("addresses"), Bindable.listOf(String.class)).isBound()
+                || binder.bind(root.append("discovery.service-id"), Bindable.of(String.class)).isBound();
     }
 }

@@ -362,8 +362,8 @@ public class GtcpPoolProperties {
     public static class Ssl {
 
         /**
-         * Name of the SSL bundle (spring.ssl.bundle.*) whose SSLContext dials the connections; unset means plain
-         * TCP.
+         * Name of the SSL bundle (spring.ssl.bundle.*) whose SSLContext dials the connections; unset or empty means
+         * plain TCP (an empty value is how a named pool drops a bundle it inherits from gtcp.pool.ssl.bundle).
          */
         private String bundle;
 

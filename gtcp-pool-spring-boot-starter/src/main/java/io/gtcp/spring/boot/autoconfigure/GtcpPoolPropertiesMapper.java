@@ -78,7 +78,9 @@ public final class GtcpPoolPropertiesMapper {
         map.from(properties::getLeakDetectionThreshold).to(checked(prefix + ".leak-detection-threshold",
                 "it must not be negative (0 turns leak detection off)", builder::leakDetectionThreshold));
         map.from(properties::getRetry).as((retry) -> retry(prefix, retry)).to(builder::retry);
-        map.from(properties.getSsl()::getBundle).as((name) -> sslContext(prefix, name)).to(builder::sslContext);
+        // empty means plain TCP: how a named pool opts out of a bundle it would inherit from gtcp.pool.ssl.bundle
+        map.from(properties.getSsl()::getBundle).whenHasText().as((name) -> sslContext(prefix, name))
+            .to(builder::sslContext);
         if (properties.getMinIdle() > properties.getMaxSize()) {
             throw new InvalidGtcpPoolPropertyException(prefix + ".min-idle", properties.getMinIdle(),
                     "it must not exceed " + prefix + ".max-size (" + properties.getMaxSize() + ")", null);

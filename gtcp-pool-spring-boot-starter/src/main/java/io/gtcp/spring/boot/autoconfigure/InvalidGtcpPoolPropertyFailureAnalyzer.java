@@ -77,7 +77,8 @@ class InvalidGtcpPoolPropertyFailureAnalyzer extends AbstractFailureAnalyzer<Inv
         if (this.environment == null) {
             return null;
         }
-        ConfigurationPropertyName name = ConfigurationPropertyName.of(property);
+        // adapt, not of: a named pool's key keeps the user's spelling (ordersEu), which of() rejects
+        ConfigurationPropertyName name = ConfigurationPropertyName.adapt(property, '.');
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(this.environment)) {
             ConfigurationProperty candidate = source.getConfigurationProperty(name);
             if (candidate != null) {

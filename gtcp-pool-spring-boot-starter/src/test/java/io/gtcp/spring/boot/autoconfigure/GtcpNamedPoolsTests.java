@@ -161,6 +161,20 @@ class GtcpNamedPoolsTests {
     }
 
     @Test
+    void replacingANamedPoolKeepsTheDefaultPoolPrimary() {
+        this.contextRunner.withUserConfiguration(UserOrdersConfiguration.class)
+            .withPropertyValues("gtcp.pool.address=" + this.billing.address(),
+                    "gtcp.pools.orders.address=" + this.orders.address(),
+                    "gtcp.pools.billing.address=" + this.billing.address())
+            .run((context) -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context.getBeansOfType(PoolConnFactory.class)).containsOnlyKeys("gtcpPoolConnFactory",
+                        "ordersPoolConnFactory", "billingPoolConnFactory");
+                assertThat(context.getBean(PoolConnFactory.class).name()).as("by type").isEqualTo("default");
+            });
+    }
+
+    @Test
     void namedPoolsAreClosedWithTheContext() {
         AtomicReference<PoolConnFactory> orders = new AtomicReference<>();
         this.contextRunner.withPropertyValues("gtcp.pools.orders.address=" + this.orders.address())

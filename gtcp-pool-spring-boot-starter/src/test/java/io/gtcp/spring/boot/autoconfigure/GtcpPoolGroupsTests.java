@@ -36,6 +36,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
+import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryProperties;
 import org.springframework.cloud.commons.util.UtilAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,6 +126,39 @@ class GtcpPoolGroupsTests {
     }
 
     @Test
+    void anInstanceThatLeavesTheServiceLeavesTheGroupWithItsMeters() throws IOException {
+        try (EchoServer one = EchoServer.plain(); EchoServer two = EchoServer.plain()) {
+            this.contextRunner
+                .withPropertyValues("spring.cloud.discovery.client.simple.instances.orders[0].uri=tcp://" + one.address(),
+                        "spring.cloud.discovery.client.simple.instances.orders[1].uri=tcp://" + two.address(),
+                        "gtcp.pools.orders.discovery.service-id=orders", "gtcp.pools.orders.refresh-every=200ms")
+                .run((context) -> {
+                    PoolConnFactory orders = context.getBean("ordersPoolConnFactory", PoolConnFactory.class);
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> orders.endpoints().size() == 2);
+                    for (int i = 0; i < 4; i++) {
+                        try (PoolConn conn = orders.get()) {
+                            conn.sendRecvPkg(new byte[] { 1 });
+                        }
+                    }
+                    await().atMost(Duration.ofSeconds(10)).until(() -> registry.find(GtcpPoolMetrics.IDLE)
+                        .tag("pool", "orders").tag("address", two.address()).gauge() != null);
+                    context.getBean(SimpleDiscoveryProperties.class).getInstances().get("orders").remove(1);
+                    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(orders.endpoints())
+                        .extracting(EndpointStatus::address)
+                        .containsExactly(one.address()));
+                    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                            registry.find(GtcpPoolMetrics.IDLE).tag("address", two.address()).meters())
+                        .as("the drained endpoint's meters").isEmpty());
+                    assertThat(registry.find(GtcpPoolMetrics.IDLE).tag("address", one.address()).gauge()).isNotNull();
+                    IndicatedHealthDescriptor health = (IndicatedHealthDescriptor) context.getBean(HealthEndpoint.class)
+                        .healthForPath("gtcp", "ordersPoolConnFactory");
+                    assertThat(health.getDetails().get("endpoints").toString()).doesNotContain(two.address());
+                });
+        }
+    }
+
+    @Test
     void anEjectedEndpointIsCountedAndShownDownWhileThePoolStaysUp() throws IOException {
         String dead = "127.0.0.1:" + Gtcp.freePort();
         try (EchoServer live = EchoServer.plain()) {
@@ -181,6 +215,14 @@ class GtcpPoolGroupsTests {
         this.contextRunner.withPropertyValues("gtcp.pools.orders.discovery.service-id=nobody").run((context) -> {
             PoolConnFactory orders = context.getBean("ordersPoolConnFactory", PoolConnFactory.class);
             assertThatExceptionOfType(IOException.class).isThrownBy(orders::get).withMessageContaining("orders");
+        });
+    }
+
+    @Test
+    void aDiscoveredServiceWithoutInstancesIsDownNotUnknown() {
+        this.contextRunner.withPropertyValues("gtcp.pool.discovery.service-id=nobody").run((context) -> {
+            assertThat(context.getBean(PoolConnFactory.class).endpoints()).isEmpty();
+            assertThat(gtcp(context).getStatus()).as("get() cannot serve: the pool is down").isEqualTo(Status.DOWN);
         });
     }
 

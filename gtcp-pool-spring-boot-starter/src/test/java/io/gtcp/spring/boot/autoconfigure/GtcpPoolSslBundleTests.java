@@ -55,6 +55,22 @@ class GtcpPoolSslBundleTests {
     }
 
     @Test
+    void aNamedPoolCanOptOutOfTheInheritedBundleWithAnEmptyValue() {
+        try (EchoServer plain = EchoServer.plain()) {
+            this.contextRunner
+                .withPropertyValues("gtcp.pool.address=" + this.server.address(), "gtcp.pool.ssl.bundle=test-client",
+                        "gtcp.pools.plain.address=" + plain.address(), "gtcp.pools.plain.ssl.bundle=")
+                .run((context) -> {
+                    assertThat(context).hasNotFailed();
+                    try (PoolConn conn = context.getBean("plainPoolConnFactory", PoolConnFactory.class).get()) {
+                        byte[] hello = "plain tcp".getBytes(StandardCharsets.UTF_8);
+                        assertThat(conn.sendRecvPkg(hello)).isEqualTo(hello);
+                    }
+                });
+        }
+    }
+
+    @Test
     void serverOutsideTheBundlesTrustIsRefused() {
         try (EchoServer untrusted = EchoServer.tls("/tls/untrusted.p12")) {
             this.contextRunner

@@ -64,6 +64,17 @@ class InvalidGtcpPoolPropertyFailureAnalyzerTests {
                 "Change gtcp.pool.max-size (or set gtcp.pools.orders.max-size) in the application's configuration");
     }
 
+    @Test
+    void namesACamelCaseNamedPoolWithItsOrigin() {
+        MockEnvironment environment = new MockEnvironment().withProperty("gtcp.pools.ordersEu.max-size", "0");
+        FailureAnalysis analysis = analyze(environment, new InvalidGtcpPoolPropertyException(
+                "gtcp.pools.ordersEu.max-size", 0, "it must be at least 1", null));
+        assertThat(analysis).as("the analyzer must not fail on the pool's name").isNotNull();
+        assertThat(analysis.getDescription()).startsWith("The gtcp pool 'ordersEu' could not be configured")
+            .contains("Property: gtcp.pools.ordersEu.max-size")
+            .contains("Origin: \"gtcp.pools.ordersEu.max-size\" from property source \"mockProperties\"");
+    }
+
     private static FailureAnalysis analyze(MockEnvironment environment, InvalidGtcpPoolPropertyException cause) {
         BeanCreationException failure = new BeanCreationException("gtcpPoolConnFactory", "cannot create", cause);
         return new InvalidGtcpPoolPropertyFailureAnalyzer(environment).analyze(failure);

@@ -20,13 +20,15 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * The health of one {@link PoolConnFactory}: of each endpoint of its group, and of the pool as a whole (UP while
- * at least one endpoint is, DOWN when none is or the factory is closed, UNKNOWN when it has no endpoint).
+ * at least one endpoint is, DOWN when none is, its group is empty or the factory is closed, UNKNOWN when no
+ * address, group or service was configured).
  *
  * <p>It tells the truth without traffic and without waiting, deciding each endpoint cheapest evidence first:
  * <ol>
  * <li>ejected by outlier ejection: DOWN;</li>
  * <li>idle connections and no failure since the last success: UP, because the core checks idle connections in
- * the background and drops those the server closed within about 2 s;</li>
+ * the background and drops those the server closed within about 2 s (not with {@code validateOnBorrow(false)},
+ * which checks nothing: then idle connections prove nothing and the probe decides);</li>
  * <li>otherwise (no idle connection, or failures): a probe decides, a plain TCP connect to the endpoint, closed at
  * once, at most once per {@link #PROBE_INTERVAL} per endpoint, all endpoints at once under one
  * {@link #PROBE_TIMEOUT}. For a TLS pool the probe is a plain TCP connect too: it shows the server accepts
@@ -79,7 +81,10 @@ public class GtcpPoolHealthIndicator extends AbstractHealthIndicator {
             up += Status.UP.equals(status) ? 1 : 0;
             endpointDetails.put(endpoint.address(), details(endpoint, status));
         }
-        builder.status((up > 0) ? Status.UP : endpoints.isEmpty() ? Status.UNKNOWN : Status.DOWN);
+        // no endpoint: UNKNOWN only when nothing was configured; an empty group (a discovered service without
+        // instances) cannot serve get(), so it is DOWN
+        boolean unknown = endpoints.isEmpty() && !this.factory.hasEndpointGroup();
+        builder.status((up > 0) ? Status.UP : unknown ? Status.UNKNOWN : Status.DOWN);
         builder.withDetail("endpoints", endpointDetails);
         Map<String, Object> addresses = new TreeMap<>();
         for (String address : this.factory.addresses()) {
@@ -115,8 +120,9 @@ public class GtcpPoolHealthIndicator extends AbstractHealthIndicator {
         return outcomes;
     }
 
+    /** Idle connections prove an endpoint only when the core checks them in the background (validate-on-borrow). */
     private boolean provenByIdleConnections(EndpointStatus endpoint) {
-        return endpoint.stats().idle() > 0 && endpoint.consecutiveFailures() == 0
+        return this.factory.validateOnBorrow() && endpoint.stats().idle() > 0 && endpoint.consecutiveFailures() == 0
                 && !this.outcomes.failing.containsKey(endpoint.address());
     }
 

@@ -72,6 +72,28 @@ class GtcpPoolHealthTests {
     }
 
     @Test
+    void idleConnectionsNobodyChecksDoNotKeepAPoolUpThroughAnOutage() throws IOException {
+        EchoServer server = EchoServer.plain();
+        this.contextRunner.withPropertyValues("gtcp.pool.address=" + server.address(),
+                "gtcp.pool.validate-on-borrow=false").run((context) -> {
+            try {
+                PoolConnFactory factory = context.getBean(PoolConnFactory.class);
+                try (PoolConn conn = factory.get()) {
+                    conn.sendRecvPkg(new byte[] { 1 });
+                }
+                assertThat(factory.stats().idle()).isEqualTo(1);
+                assertThat(gtcp(context).getStatus()).isEqualTo(Status.UP);
+                server.close();
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(
+                        () -> assertThat(gtcp(context).getStatus()).isEqualTo(Status.DOWN));
+            }
+            finally {
+                server.close();
+            }
+        });
+    }
+
+    @Test
     void anExhaustedPoolIsReportedAtOnceWithoutBorrowing() {
         try (EchoServer server = EchoServer.plain()) {
             this.contextRunner

@@ -8,6 +8,8 @@ import io.gtcp.spring.boot.autoconfigure.GtcpPoolAutoConfiguration;
 import io.gtcp.spring.boot.autoconfigure.GtcpPoolConnFactoryBuilderCustomizer;
 
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 
@@ -37,6 +39,9 @@ class GtcpPoolObservationAutoConfigurationTests {
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(GtcpPoolAutoConfiguration.class,
                 GtcpPoolObservationAutoConfiguration.class));
+
+    /** Exchanges started under the throwing handler: only the first start throws. */
+    private int starts;
 
     @Test
     void eachExchangeOfEveryPoolIsAnObservationWithPoolAddressAndOutcome() {
@@ -107,6 +112,40 @@ class GtcpPoolObservationAutoConfigurationTests {
                         .hasSingleObservationThat()
                         .hasLowCardinalityKeyValue("outcome", "TIMEOUT");
                 });
+        }
+    }
+
+    @Test
+    void aHandlerThatThrowsDoesNotCostTheExchangeOrItsConnection() throws IOException {
+        ObservationRegistry registry = ObservationRegistry.create();
+        registry.observationConfig().observationHandler(new ObservationHandler<Observation.Context>() {
+            @Override
+            public void onStart(Observation.Context context) {
+                if (context.getName().equals(ObservationExchangeObserver.NAME) && starts++ == 0) {
+                    throw new IllegalStateException("a broken tracing bridge, on start");
+                }
+            }
+
+            @Override
+            public void onStop(Observation.Context context) {
+                throw new IllegalStateException("a broken tracing bridge, on stop");
+            }
+
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return true;
+            }
+        });
+        try (EchoServer server = EchoServer.plain();
+                PoolConnFactory factory = PoolConnFactory.builder().address(server.address())
+                    .exchangeObserver(new ObservationExchangeObserver(registry)).build()) {
+            for (int i = 0; i < 2; i++) {
+                try (PoolConn conn = factory.get()) {
+                    assertThat(conn.sendRecvPkg(bytes("ok"))).isEqualTo(bytes("ok"));
+                }
+            }
+            assertThat(factory.stats().idle()).as("the connection went back to the pool").isEqualTo(1);
+            assertThat(factory.stats().total()).isEqualTo(1);
         }
     }
 
