@@ -164,8 +164,16 @@ public class PoolConn extends Conn {
     @Override
     ExchangeObserver.Exchange exchangeStarted() {
         ExchangeObserver observer = pool.config().exchangeObserver(); // NONE unless the builder set one
-        return observer == ExchangeObserver.NONE ? ExchangeObserver.Exchange.NONE
-                : observer.start(pool.config().name(), pool.address());
+        if (observer == ExchangeObserver.NONE) {
+            return ExchangeObserver.Exchange.NONE;
+        }
+        try { // thrown from here it would leave the operation running for good, and its entry lost to the pool
+            ExchangeObserver.Exchange exchange = observer.start(pool.config().name(), pool.address());
+            return exchange == null ? ExchangeObserver.Exchange.NONE : exchange;
+        } catch (Throwable e) {
+            observerFailed(e);
+            return ExchangeObserver.Exchange.NONE;
+        }
     }
 
     @Override
