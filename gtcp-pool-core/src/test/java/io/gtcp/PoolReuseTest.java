@@ -246,6 +246,25 @@ class PoolReuseTest {
         }
     }
 
+    /** Contract: a failed operation counts one failure of its endpoint, even when its reconnect dial failed too. */
+    @Test
+    void anOperationWhoseReconnectFailsCountsOneFailure() throws Exception {
+        int firstPort;
+        PoolConnFactory pool;
+        try (ResettingServer server = new ResettingServer()) {
+            pool = factory(PoolConnFactory.builder().address(server.address()).validateOnBorrow(false));
+            try (PoolConn conn = pool.get()) {
+                assertThat(text(conn.sendRecvPkg(bytes("one")))).isEqualTo("> one");
+                firstPort = conn.localAddress().getPort();
+            }
+            server.awaitReset(firstPort);
+        }
+        try (PoolConn conn = pool.get()) { // reset by the peer, whose listener is gone: the redial is refused
+            assertThatThrownBy(() -> conn.sendRecvPkg(bytes("two"))).isInstanceOf(IOException.class);
+        }
+        assertThat(pool.endpoints()).singleElement().extracting(EndpointStatus::consecutiveFailures).isEqualTo(1);
+    }
+
     @Test
     void theDefaultPoolOfNewPoolConnIsSharedByBothOverloads() throws IOException {
         PoolTestServer server = closer.using(PoolTestServer.echo());
