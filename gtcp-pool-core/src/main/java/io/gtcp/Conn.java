@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import javax.net.ssl.SSLContext;
 
+import org.slf4j.LoggerFactory;
+
 /**
  * One TCP connection with gtcp's I/O: raw, line, till-delimiter and package reads and writes, per-call retry,
  * deadlines and timeouts. Byte-for-byte compatible with GoFrame's {@code gtcp.Conn}.
@@ -201,14 +203,14 @@ public class Conn implements Closeable {
             writeFrame(l, data, writeDeadline(callDeadline), r);
             byte[] reply = receive(link, receive, readDeadline, r);
             succeeded();
-            exchange.end(null);
+            endExchange(exchange, null);
             return reply;
         } catch (IOException e) {
-            exchange.end(e);
+            endExchange(exchange, e);
             throw failed(e);
         } catch (RuntimeException | Error e) {
             escaped(e);
-            exchange.end(e);
+            endExchange(exchange, e);
             throw e;
         }
     }
@@ -319,14 +321,14 @@ public class Conn implements Closeable {
             writeFrame(l, frame, writeDeadline(callDeadline), r);
             byte[] reply = receiveFrame(link, headerSize, max, readDeadline, r);
             succeeded();
-            exchange.end(null);
+            endExchange(exchange, null);
             return reply;
         } catch (IOException e) {
-            exchange.end(e);
+            endExchange(exchange, e);
             throw failed(e);
         } catch (RuntimeException | Error e) {
             escaped(e);
-            exchange.end(e);
+            endExchange(exchange, e);
             throw e;
         }
     }
@@ -405,6 +407,28 @@ public class Conn implements Closeable {
 
     /** Records an operation ended by an unchecked exception or an error: the connection's state is unknown. */
     void escaped(Throwable e) {
+    }
+
+    /**
+     * Tells the observer how an exchange ended. Whatever it throws is logged and ignored: thrown from here it would
+     * skip the operation's bookkeeping (a pooled connection would stay "running" and its place be lost for good)
+     * or fail an exchange whose reply had arrived. Nothing an observer throws may change the connection or pool.
+     */
+    private static void endExchange(ExchangeObserver.Exchange exchange, Throwable failure) {
+        try {
+            exchange.end(failure);
+        } catch (Throwable e) {
+            observerFailed(e);
+        }
+    }
+
+    /** Reports an exchange observer that threw; never throws itself. */
+    static void observerFailed(Throwable e) {
+        try {
+            LoggerFactory.getLogger(Conn.class).warn("exchange observer threw; ignored", e);
+        } catch (Throwable loggingFailed) {
+            // nothing left to report it with; the connection goes on
+        }
     }
 
     /** An exchange (sendRecv*, sendRecvPkg*) begins: a plain connection observes none. */

@@ -10,6 +10,7 @@ import java.io.InterruptedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 
 /**
@@ -57,6 +58,8 @@ public class PoolConn extends Conn {
     private volatile int phase;
     private boolean broken;
     private boolean used;
+    /** The operation's reconnect dial failed and its address's health counted that: the operation counts no more. */
+    private boolean failureCounted;
 
     PoolConn(AddressPool pool, PoolEntry entry, long connectTimeoutNanos) {
         super(entry.link());
@@ -130,8 +133,12 @@ public class PoolConn extends Conn {
     IOException failed(IOException e) {
         broken = true;
         used = true;
+        boolean counted = failureCounted;
+        failureCounted = false;
         if (PHASE.compareAndSet(this, RUNNING, 0)) {
-            pool.health().recordFailure(e);
+            if (!counted) { // the contract: a failed operation counts one failure, whatever failed within it
+                pool.health().recordFailure(e);
+            }
             return e;
         }
         giveBackAfterClose();
@@ -164,8 +171,16 @@ public class PoolConn extends Conn {
     @Override
     ExchangeObserver.Exchange exchangeStarted() {
         ExchangeObserver observer = pool.config().exchangeObserver(); // NONE unless the builder set one
-        return observer == ExchangeObserver.NONE ? ExchangeObserver.Exchange.NONE
-                : observer.start(pool.config().name(), pool.address());
+        if (observer == ExchangeObserver.NONE) {
+            return ExchangeObserver.Exchange.NONE;
+        }
+        try { // thrown from here it would leave the operation running for good, and its entry lost to the pool
+            ExchangeObserver.Exchange exchange = observer.start(pool.config().name(), pool.address());
+            return exchange == null ? ExchangeObserver.Exchange.NONE : exchange;
+        } catch (Throwable e) {
+            observerFailed(e);
+            return ExchangeObserver.Exchange.NONE;
+        }
     }
 
     @Override
@@ -211,6 +226,7 @@ public class PoolConn extends Conn {
         try {
             return pool.redial(entry, dialNanos);
         } catch (IOException dialFailed) {
+            failureCounted = !(dialFailed instanceof ClosedByInterruptException); // as the pool's dialler counts
             if (deadline != Deadlines.NONE && (deadline - System.nanoTime() <= 0
                     || deadlineBinds && dialFailed instanceof SocketTimeoutException)) {
                 throw deadlinePassed(writeFailed, dialFailed);

@@ -73,6 +73,37 @@ class ExchangeObserverTest {
         }
     }
 
+    /** An observer that throws must change nothing in the pool: the place of its connection comes back. */
+    @Test
+    void anObserverThatThrowsLosesNoPlaceInThePool() throws IOException {
+        ExchangeObserver throwsAtStart = (pool, address) -> {
+            throw new IllegalStateException("observer broke at start");
+        };
+        ExchangeObserver throwsAtEnd = (pool, address) -> failure -> {
+            throw new IllegalStateException("observer broke at end");
+        };
+        for (ExchangeObserver broken : List.of(throwsAtStart, throwsAtEnd)) {
+            try (PoolTestServer server = PoolTestServer.echo();
+                 PoolConnFactory factory = PoolConnFactory.builder().address(server.address()).maxSize(1)
+                         .acquireTimeout(Duration.ofSeconds(2)).exchangeObserver(broken).build()) {
+                for (int i = 0; i < 3; i++) {
+                    try (PoolConn conn = factory.get()) {
+                        assertThat(conn.sendRecvPkg(bytes("a"))).isEqualTo(PoolTestServer.reply(bytes("a")));
+                    }
+                }
+                try (PoolConn conn = factory.get()) {
+                    conn.close(); // nothing was in flight: the server side stays
+                }
+                // an exchange that fails with an IOException while the observer throws at its end
+                server.close();
+                try (PoolConn conn = factory.get()) {
+                    assertThatExceptionOfType(IOException.class).isThrownBy(() -> conn.sendRecvPkg(bytes("b")));
+                }
+                assertThat(factory.stats().total()).isZero();
+            }
+        }
+    }
+
     private static void neverReply(Conn conn) throws IOException {
         try {
             conn.recv(1 << 20);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.gtcp.testing.BlackHole;
 import io.gtcp.testing.Closer;
+import io.gtcp.testing.TestTls;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -51,6 +52,21 @@ class HousekeepingThreadsTest {
 
         await("every thread of the factory to end").atMost(Duration.ofSeconds(5))
                 .until(() -> threadsOf("closing-threads") == 0);
+        assertThat(pool.stats().total()).isZero();
+    }
+
+    /** The same over TLS: a filler stuck in the TCP connect of a TLS dial is interrupted too, not left to time out. */
+    @Test
+    void noThreadOfATlsFactoryOutlivesItsClose() throws IOException {
+        BlackHole hole = closer.using(BlackHole.full());
+        PoolConnFactory pool = PoolConnFactory.builder().name("closing-tls-threads").address(hole.address())
+                .sslContext(TestTls.client()).minIdle(2).connectTimeout(Duration.ofSeconds(20)).build();
+        await("a filler dialling").atMost(Duration.ofSeconds(5)).until(() -> threadsOf("closing-tls-threads") >= 2);
+
+        pool.close();
+
+        await("every thread of the factory to end").atMost(Duration.ofSeconds(5))
+                .until(() -> threadsOf("closing-tls-threads") == 0);
         assertThat(pool.stats().total()).isZero();
     }
 

@@ -7,14 +7,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.gtcp.testing.BlackHole;
 import io.gtcp.testing.Closer;
 
 import org.junit.jupiter.api.AutoClose;
@@ -244,6 +247,29 @@ class PoolReuseTest {
             assertThat(events.closed).contains(CloseReason.REPLACED);
             assertThat(pool.stats()).extracting(PoolStats::created, PoolStats::total).containsExactly(2L, 1);
         }
+    }
+
+    /** Contract: a failed operation counts one failure of its endpoint, even when its reconnect dial failed too. */
+    @Test
+    void anOperationWhoseReconnectFailsCountsOneFailure() throws Exception {
+        BlackHole hole = closer.using(BlackHole.notYetFull()); // a port this test owns throughout
+        PoolConnFactory pool = factory(PoolConnFactory.builder().address(hole.address()).validateOnBorrow(false)
+                .connectTimeout(Duration.ofMillis(300)));
+        Socket peer;
+        try (PoolConn conn = pool.get()) {
+            conn.sendPkg(bytes("one"));
+            peer = hole.acceptOne();
+            DataInputStream in = new DataInputStream(peer.getInputStream());
+            in.readFully(new byte[in.readUnsignedShort()]);
+        }
+        peer.setSoLinger(true, 0);
+        peer.close(); // the peer resets the pooled connection
+        hole.fill(); // and from now on a dial to the address times out
+
+        try (PoolConn conn = pool.get()) { // the reset connection: its write fails, its reconnect dial times out
+            assertThatThrownBy(() -> conn.sendRecvPkg(bytes("two"))).isInstanceOf(IOException.class);
+        }
+        assertThat(pool.endpoints()).singleElement().extracting(EndpointStatus::consecutiveFailures).isEqualTo(1);
     }
 
     @Test

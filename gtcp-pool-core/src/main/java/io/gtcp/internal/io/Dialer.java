@@ -39,10 +39,15 @@ final class Dialer {
         }
     }
 
-    /** TLS over a plain socket (see {@link TlsTransport}): the TCP connect, then the handshake, by the deadline. */
+    /**
+     * TLS (see {@link TlsTransport}): the TCP connect, then the handshake, by the deadline. The TCP socket is a
+     * channel's socket, not a plain {@link Socket}: a plain socket's connect and reads
+     * ignore interrupts, so a filler thread dialling a black-holed address would outlive its closed factory by up
+     * to the connect timeout; a channel's are ended by the interrupt that closing the factory sends.
+     */
     private static Link dialTls(String address, InetSocketAddress target, long deadline, SSLContext tls)
             throws IOException {
-        Socket raw = new Socket();
+        Socket raw = SocketChannel.open().socket();
         try {
             raw.setTcpNoDelay(true);
             int millis = connectMillis(address, deadline);

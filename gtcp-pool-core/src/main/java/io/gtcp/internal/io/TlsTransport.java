@@ -47,7 +47,7 @@ final class TlsTransport extends Transport {
         }
     }
 
-    /** The TCP socket under TLS: a plain socket, or the adaptor of an accepted channel. */
+    /** The TCP socket under TLS: the adaptor of a channel, dialled (interruptible, see {@link Dialer}) or accepted. */
     private final Socket raw;
     private final SSLSocket ssl;
     private final InputStream in;
