@@ -31,9 +31,12 @@ import org.slf4j.LoggerFactory;
  * directly, so running borrowers cannot starve it. No lock is held across I/O: the dial, the stale check and
  * closes happen with nothing locked.
  *
- * <p><b>Reuse order.</b> A thread gets back the connection it used last when that one is idle (each socket then
- * stays between the same pair of threads, which is much cheaper for the scheduler); otherwise the first idle
- * slot. Scanning from the first slot prefers the same few connections, like a stack (LIFO): under a steady
+ * <p><b>Reuse order.</b> While the pool holds at most twice as many connections as there are processors, a thread
+ * gets back the connection it used last when that one is idle (each socket then stays between the same pair of
+ * threads, which is much cheaper for the scheduler: +15-20% at 4 threads on 2 vCPUs); otherwise, and always in a
+ * larger pool, the first idle slot. With many more threads than processors the pairing keeps a connection (and a
+ * server thread) busy per client thread, while taking the first idle slot lets fewer connections carry the load:
+ * that measured 5-15% faster at 16 threads on 2 vCPUs (BENCHMARKS.md, "The 16-thread gap"). Scanning from the first slot prefers the same few connections, like a stack (LIFO): under a steady
  * load the low slots serve everything, so connections dialled for a burst sit unused in the high slots until
  * the idle TTL closes them, and the pool shrinks back by itself. A FIFO would rotate through every connection
  * and keep them all alive.
@@ -52,6 +55,9 @@ import org.slf4j.LoggerFactory;
 public final class AddressPool {
 
     private static final Logger log = LoggerFactory.getLogger(AddressPool.class);
+
+    /** Up to this many connections a thread prefers its own last one (see "Reuse order" above). */
+    private static final int AFFINITY_LIMIT = 2 * Runtime.getRuntime().availableProcessors();
 
     private final String address;
     private final PoolConfig config;
@@ -174,8 +180,8 @@ public final class AddressPool {
     }
 
     /**
-     * The idle entry this thread gave back last if there is one, else the first idle one in slot order.
-     * Handing a connection back to the thread that used it last keeps each socket between the same pair of
+     * The idle entry this thread gave back last if there is one and the pool is small (at most
+     * {@link #AFFINITY_LIMIT} connections), else the first idle one in slot order. Handing a connection back to the thread that used it last keeps each socket between the same pair of
      * threads, which on a small machine measured up to twice the throughput of passing sockets around; it
      * is HikariCP's thread-local idea without a thread-local (the entry remembers its last thread), so
      * nothing grows with the number of threads.
@@ -185,7 +191,8 @@ public final class AddressPool {
         long me = Thread.currentThread().getId();
         int n = s.length();
         int firstIdle = n;
-        for (int i = 0; i < n; i++) {
+        int ownScan = total.get() <= AFFINITY_LIMIT ? n : 0;
+        for (int i = 0; i < ownScan; i++) {
             PoolEntry e = s.getAcquire(i);
             if (e == null || e.state() != PoolEntry.IDLE) {
                 continue;
@@ -202,7 +209,7 @@ public final class AddressPool {
                 break;
             }
         }
-        for (int i = firstIdle; i < n; i++) {
+        for (int i = ownScan == 0 ? 0 : firstIdle; i < n; i++) {
             PoolEntry e = s.getAcquire(i);
             if (e != null && e.state() == PoolEntry.IDLE && e.compareAndSet(PoolEntry.IDLE, PoolEntry.IN_USE)
                     && fitForUse(e, now)) {
