@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Which idle connection a borrower gets: its own last one while the pool is small (each socket then stays between
- * the same pair of threads), the first idle one in slot order once the pool has more connections than twice the
- * processors (then fewer connections carry a busy load, which measured faster at 16 threads and more on 2 vCPUs).
+ * Which idle connection a borrower gets: the one it took last while the pool is small (each socket then stays
+ * between the same pair of threads) or full (every connection is busy anyway, and staying on one's own connection
+ * keeps borrowers on different cores off each other's cache lines); otherwise the first idle one in slot order
+ * (then fewer connections carry a busy load, which measured faster at 16 threads on 2 vCPUs, and the rest can
+ * expire).
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ReuseOrderTest {
@@ -32,23 +34,31 @@ class ReuseOrderTest {
     private final ExecutorService other = Executors.newSingleThreadExecutor();
 
     @Test
-    void aSmallPoolGivesAThreadBackTheConnectionItReturnedLast() throws Exception {
-        assertThat(borrowAfterAnotherThreadReturnedTheLast(2)).as("its own, the last slot").isEqualTo(1);
+    void aSmallPoolGivesAThreadBackTheConnectionItTookLast() throws Exception {
+        assertThat(borrowAgainAfterUsingTheLast(2, 4)).as("its own, the last slot").isEqualTo(1);
     }
 
     @Test
-    void aPoolLargerThanTwiceTheProcessorsGivesTheFirstIdleConnection() throws Exception {
-        assertThat(borrowAfterAnotherThreadReturnedTheLast(AFFINITY_LIMIT + 1)).as("the first slot").isEqualTo(0);
+    void aLargerPoolWithRoomToGrowGivesTheFirstIdleConnection() throws Exception {
+        assertThat(borrowAgainAfterUsingTheLast(AFFINITY_LIMIT + 1, AFFINITY_LIMIT + 2)).as("the first slot")
+                .isEqualTo(0);
+    }
+
+    @Test
+    void aFullPoolGivesAThreadBackTheConnectionItTookLast() throws Exception {
+        assertThat(borrowAgainAfterUsingTheLast(AFFINITY_LIMIT + 1, AFFINITY_LIMIT + 1)).as("its own, the last slot")
+                .isEqualTo(AFFINITY_LIMIT);
     }
 
     /**
-     * Fills a pool with {@code size} connections from this thread, lets another thread return the last of them
-     * and this thread the others, then has the other thread borrow: returns the index (in dial order) of the
-     * connection it gets.
+     * Fills a pool of {@code maxSize} with {@code size} connections from this thread, lets another thread borrow
+     * and return the last of them (the only idle one then), gives the others back, then has the other thread
+     * borrow again: returns the index (in dial order) of the connection it gets.
      */
-    private int borrowAfterAnotherThreadReturnedTheLast(int size) throws Exception {
+    private int borrowAgainAfterUsingTheLast(int size, int maxSize) throws Exception {
         PoolTestServer server = closer.using(PoolTestServer.echo());
-        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address(server.address()).maxSize(size).build());
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address(server.address()).maxSize(maxSize)
+                .build());
         List<PoolConn> held = new ArrayList<>();
         List<Integer> localPorts = new ArrayList<>();
         for (int i = 0; i < size; i++) {
@@ -57,16 +67,21 @@ class ReuseOrderTest {
             held.add(conn);
             localPorts.add(conn.localAddress().getPort());
         }
-        PoolConn last = held.remove(size - 1);
-        CompletableFuture.runAsync(last::close, other).get(10, TimeUnit.SECONDS);
+        held.remove(size - 1).close();
+        assertThat(borrowOnTheOtherThread(pool)).as("the only idle one").isEqualTo(localPorts.get(size - 1));
         held.forEach(PoolConn::close);
-        int port = CompletableFuture.supplyAsync(() -> {
+        return localPorts.indexOf(borrowOnTheOtherThread(pool));
+    }
+
+    /** Borrows and returns a connection on the other thread; returns its local port. */
+    private int borrowOnTheOtherThread(PoolConnFactory pool) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
             try (PoolConn conn = pool.get()) {
+                conn.sendRecvPkg(PoolTestServer.bytes("hi"));
                 return conn.localAddress().getPort();
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         }, other).get(10, TimeUnit.SECONDS);
-        return localPorts.indexOf(port);
     }
 }

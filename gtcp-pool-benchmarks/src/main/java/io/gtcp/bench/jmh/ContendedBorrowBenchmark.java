@@ -209,4 +209,59 @@ public class ContendedBorrowBenchmark {
         pools.bag.requite(entry);
         count.ops++;
     }
+
+    /**
+     * The bag with what gtcp-pool's contract adds to every borrow (api.md): its own handle object, so that a
+     * second {@code close()} or a use after it cannot touch the next borrower's connection, and an exactly-once
+     * {@code close()} that may come from another thread (one compare-and-set). The handle has
+     * {@code PoolConn}'s size (96 bytes, {@code -prof gc}). This row is the floor for any pool that keeps that
+     * contract on this structure: the distance from {@code hikariConcurrentBag} to it is the contract's, the
+     * distance from it to {@code gtcp} is gtcp-pool's own.
+     */
+    @Benchmark
+    public void hikariConcurrentBagWithHandle(HikariBag pools, FairnessCount.PerThread count)
+            throws InterruptedException {
+        BagEntry entry = pools.bag.borrow(WAIT_SECONDS, TimeUnit.SECONDS);
+        if (entry == null) {
+            throw new IllegalStateException("no entry within " + WAIT_SECONDS + " s");
+        }
+        Handle handle = new Handle(pools.bag, entry);
+        handle.close();
+        count.ops++;
+    }
+
+    /** A per-borrow handle the size of {@code PoolConn}, closed exactly once by a compare-and-set. */
+    static final class Handle {
+        private static final AtomicIntegerFieldUpdater<Handle> PHASE =
+                AtomicIntegerFieldUpdater.newUpdater(Handle.class, "phase");
+
+        private final ConcurrentBag<BagEntry> bag;
+        private final BagEntry entry;
+        private volatile int phase;
+        // the rest of PoolConn's fields: deadlines, timeouts, flags, its pool and settings
+        long recvDeadline = Long.MAX_VALUE;
+        long sendDeadline = Long.MAX_VALUE;
+        long readTimeout;
+        long writeTimeout;
+        long connectTimeout;
+        long spare1;
+        long spare2;
+        Object retry;
+        Object pool;
+        int generation;
+        boolean broken;
+        boolean used;
+        boolean closed;
+
+        Handle(ConcurrentBag<BagEntry> bag, BagEntry entry) {
+            this.bag = bag;
+            this.entry = entry;
+        }
+
+        void close() {
+            if (PHASE.compareAndSet(this, 0, 1)) {
+                bag.requite(entry);
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import com.zaxxer.hikari.util.ConcurrentBag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openjdk.jmh.runner.IterationType;
@@ -88,7 +89,11 @@ class ContendedBorrowBenchmarkTest {
             assertThat(commons.pool.getCreatedCount()).isEqualTo(ContendedBorrowBenchmark.CONNECTIONS);
             assertThat(drive(count -> bench.hikariConcurrentBag(bag, count)).line("bag", "sample"))
                     .startsWith("FAIRNESS bag sample min/max=1.000");
+            assertThat(drive(count -> bench.hikariConcurrentBagWithHandle(bag, count)).line("handle", "thrpt"))
+                    .startsWith("FAIRNESS handle thrpt min/max=1.000");
             assertThat(bag.bag.size()).isEqualTo(ContendedBorrowBenchmark.CONNECTIONS);
+            assertThat(bag.bag.getCount(ConcurrentBag.IConcurrentBagEntry.STATE_NOT_IN_USE))
+                    .isEqualTo(ContendedBorrowBenchmark.CONNECTIONS);
         } finally {
             commons.tearDown();
             bag.tearDown();

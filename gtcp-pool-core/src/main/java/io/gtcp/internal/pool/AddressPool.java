@@ -31,19 +31,24 @@ import org.slf4j.LoggerFactory;
  * directly, so running borrowers cannot starve it. No lock is held across I/O: the dial, the stale check and
  * closes happen with nothing locked.
  *
- * <p><b>Reuse order.</b> While the pool holds at most twice as many connections as there are processors, a thread
- * gets back the connection it used last when that one is idle (each socket then stays between the same pair of
- * threads, which is much cheaper for the scheduler: +15-20% at 4 threads on 2 vCPUs); otherwise, and always in a
- * larger pool, the first idle slot. With many more threads than processors the pairing keeps a connection (and a
- * server thread) busy per client thread, while taking the first idle slot lets fewer connections carry the load:
- * that measured 5-15% faster at 16 threads on 2 vCPUs (BENCHMARKS.md, "The 16-thread gap"). Scanning from the first slot prefers the same few connections, like a stack (LIFO): under a steady
- * load the low slots serve everything, so connections dialled for a burst sit unused in the high slots until
- * the idle TTL closes them, and the pool shrinks back by itself. A FIFO would rotate through every connection
- * and keep them all alive.
+ * <p><b>Reuse order.</b> While the pool holds at most twice as many connections as there are processors, or as
+ * many as it may hold, a thread gets back the connection it took last when that one is idle (one thread-local
+ * read, no scan); otherwise the first idle slot. In a small pool the pairing keeps each socket between the same
+ * pair of threads, which is much cheaper for the scheduler (+15-20% at 4 threads on 2 vCPUs). In a full pool every
+ * connection is needed anyway, and a thread that keeps to its own stays off the cache lines of the others: 32
+ * threads on 8 connections went from 19 to about 60 borrows per microsecond (JMH, no I/O). In between, with many
+ * more threads than processors and room to grow, taking the first idle slot lets fewer connections carry the
+ * load, which measured 5-15% faster at 16 threads on 2 vCPUs (BENCHMARKS.md, "The 16-thread gap"); scanning from
+ * the first slot prefers the same few connections, like a stack (LIFO): under a steady load the low slots serve
+ * everything, so connections dialled for a burst sit unused in the high slots until the idle TTL closes them,
+ * and the pool shrinks back by itself. A FIFO would rotate through every connection and keep them all alive.
  *
  * <p><b>Health.</b> A connection idle for the configured check interval (500 ms unless set lower) or longer is
- * checked before it is handed out (peer closed or reset, unsolicited bytes); one used more recently skips the check, as HikariCP
- * skips its own within 500 ms, since the check's mode switches cost a measurable share of a loopback exchange.
+ * checked before it is handed out (peer closed or reset, unsolicited bytes); one used more recently skips the
+ * check, as HikariCP skips its own within 500 ms, since the check's system call costs a measurable share of a
+ * loopback exchange. Idle time is judged by the {@link CoarseClock}, so the borrow and return path never reads
+ * the real clock; to keep "500 ms or longer" true despite that clock's lag, the check starts a quarter second
+ * early (a connection idle 250 ms is checked too).
  * Whatever leaves the pool's hands unhealthy (a failed operation, unread bytes, expiry, a closed factory) is
  * closed, never dropped. The housekeeper also checks idle connections in the background ({@link PoolUpkeep}), so
  * that connections the server closed leave the idle count within about two seconds even with no traffic.
@@ -61,11 +66,15 @@ public final class AddressPool {
 
     private final String address;
     private final PoolConfig config;
+    /** Idle time by the coarse clock from which a borrow checks the connection: {@code checkIdleAfter} less the slack. */
+    private final long checkIdleAfterNanos;
+    /** Per thread, the slot it took a connection from last, or -1 (see {@link #takeIdle}). */
+    private final ThreadLocal<int[]> lastSlot = ThreadLocal.withInitial(() -> new int[] {-1});
     private final LeakWatch leakWatch;
     private final AtomicReferenceArray<PoolEntry> slots;
     private final AtomicInteger total = new AtomicInteger();
     private final BusyCount busy = new BusyCount();
-    private final Waiters waiters = new Waiters(this);
+    private final Waiters waiters;
     private final LongAdder closed = new LongAdder();
     private final LongAdder acquireTimeouts = new LongAdder();
     private final EndpointHealth health;
@@ -89,6 +98,8 @@ public final class AddressPool {
                        Listeners listeners, ScheduledExecutorService scheduler) {
         this.address = address;
         this.config = config;
+        this.checkIdleAfterNanos = Math.max(0, config.staleCheckAfterNanos() - CoarseClock.SLACK_NANOS);
+        this.waiters = new Waiters(this, config.acquireTimeoutNanos());
         this.listeners = listeners;
         this.leakWatch = new LeakWatch(address, config.leakDetectionNanos(), scheduler);
         this.slots = new AtomicReferenceArray<>(config.maxSize());
@@ -129,19 +140,28 @@ public final class AddressPool {
         if (shutdown) {
             throw poolClosed();
         }
-        long start = System.nanoTime();
-        PoolEntry entry = takeIdle(start);
+        Listeners l = listeners;
+        boolean timed = l != Listeners.NONE || leakWatch.isOn(); // only then the real clock, ~18 ns a read
+        long start = timed ? System.nanoTime() : 0;
+        long coarseNow = CoarseClock.now();
+        PoolEntry entry = takeIdle(coarseNow);
         if (entry != null) {
             handOut(entry);
         } else {
+            if (!timed) {
+                start = System.nanoTime(); // the acquire timeout runs from here
+            }
             entry = waiters.borrow(start, connectTimeoutNanos);
             if (entry == null) {
                 return null;
             }
         }
         try {
-            Listeners l = listeners;
-            long now = l == Listeners.NONE && !leakWatch.isOn() ? start : System.nanoTime();
+            if (!timed) {
+                entry.borrowedAt = coarseNow; // for a listener added while it is out: roughly right
+                return entry;
+            }
+            long now = System.nanoTime();
             entry.borrowedAt = now;
             if (leakWatch.isOn()) {
                 leakWatch.watch(entry, l);
@@ -176,54 +196,53 @@ public final class AddressPool {
         }
         fresh.fromIdle = false;
         fresh.countedBusy = counted;
+        lastSlot.get()[0] = fresh.slot; // the dialling thread's own connection, should the preference apply
         return fresh;
     }
 
     /**
-     * The idle entry this thread gave back last if there is one and the pool is small (at most
-     * {@link #AFFINITY_LIMIT} connections), else the first idle one in slot order. Handing a connection back to the thread that used it last keeps each socket between the same pair of
-     * threads, which on a small machine measured up to twice the throughput of passing sockets around; it
-     * is HikariCP's thread-local idea without a thread-local (the entry remembers its last thread), so
-     * nothing grows with the number of threads.
+     * The idle entry in the slot this thread took last, if the pool is small or full (see "Reuse order" above),
+     * else the first idle one in slot order. The slot a thread took last is a thread-local {@code int}, so the
+     * preference costs one thread-local read and no scan, and keeps no connection reachable after it is closed.
      */
     PoolEntry takeIdle(long now) {
         AtomicReferenceArray<PoolEntry> s = slots;
-        long me = Thread.currentThread().getId();
         int n = s.length();
-        int firstIdle = n;
-        int ownScan = total.get() <= AFFINITY_LIMIT ? n : 0;
-        for (int i = 0; i < ownScan; i++) {
-            PoolEntry e = s.getAcquire(i);
-            if (e == null || e.state() != PoolEntry.IDLE) {
-                continue;
-            }
-            if (e.lastThread != me) {
-                firstIdle = Math.min(firstIdle, i);
-                continue;
-            }
-            if (e.compareAndSet(PoolEntry.IDLE, PoolEntry.IN_USE)) {
-                if (fitForUse(e, now)) {
+        int t = total.get();
+        int[] mine = null;
+        if (t <= AFFINITY_LIMIT || t >= n) {
+            mine = lastSlot.get();
+            int i = mine[0];
+            if (i >= 0) {
+                PoolEntry e = s.getAcquire(i);
+                if (e != null && e.state() == PoolEntry.IDLE && e.compareAndSet(PoolEntry.IDLE, PoolEntry.IN_USE)
+                        && fitForUse(e, now)) {
                     return e;
                 }
-                firstIdle = Math.min(firstIdle, i + 1); // it was closed: take another as usual
-                break;
             }
         }
-        for (int i = ownScan == 0 ? 0 : firstIdle; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             PoolEntry e = s.getAcquire(i);
             if (e != null && e.state() == PoolEntry.IDLE && e.compareAndSet(PoolEntry.IDLE, PoolEntry.IN_USE)
                     && fitForUse(e, now)) {
+                if (mine != null) {
+                    mine[0] = i;
+                }
                 return e;
             }
         }
         return null;
     }
 
-    /** Checks an entry just claimed from the idle set; closes it and says false if it must not be used. */
+    /**
+     * Checks an entry just claimed from the idle set; closes it and says false if it must not be used. {@code now}
+     * is the {@link CoarseClock}'s: a connection is checked from {@link #checkIdleAfterNanos} on, which leaves the
+     * coarse clock's lag room below the contract's 500 ms.
+     */
     boolean fitForUse(PoolEntry e, long now) {
         CloseReason expired = expiry(e, now);
         if (expired == null && config.validateOnBorrow()
-                && now - e.lastReturned >= config.staleCheckAfterNanos() && e.link.isStale()) {
+                && now - e.lastReturned >= checkIdleAfterNanos && e.link.isStale()) {
             expired = CloseReason.STALE;
         }
         if (expired != null) {
@@ -307,18 +326,18 @@ public final class AddressPool {
      * be left in the socket, so only then is it asked (a system call); the buffer is always checked.
      */
     public void release(PoolEntry entry, int generation, boolean healthy, boolean used) {
-        if (!entry.claimReturn(generation)) {
-            return; // a second close of that borrow, or a racing one: the first returns it
+        if (!entry.isBorrowedIn(generation)) {
+            return; // not that borrow any more: its handle gave it back already
         }
         busy.out(entry.countedBusy);
         entry.countedBusy = false;
-        long now = System.nanoTime();
+        long now = CoarseClock.now();
         if (leakWatch.isOn()) {
             LeakWatch.end(entry);
         }
         Listeners l = listeners;
         if (l != Listeners.NONE) {
-            l.connectionReleased(address, now - entry.borrowedAt);
+            l.connectionReleased(address, System.nanoTime() - entry.borrowedAt);
         }
         if (healthy && used) {
             health.recordSuccess();
@@ -340,7 +359,6 @@ public final class AddressPool {
             return;
         }
         entry.lastReturned = now;
-        entry.lastThread = Thread.currentThread().getId();
         if (waiters.endBorrow(entry)) {
             return; // handed to a starving waiter
         }

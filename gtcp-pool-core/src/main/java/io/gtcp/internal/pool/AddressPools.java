@@ -42,6 +42,7 @@ public final class AddressPools {
         this.listeners = listeners;
         this.housekeeper = new Housekeeper(config.name(), housekeepingPeriod(config), pools::values, retirable,
                 this::forget);
+        CoarseClock.retain();
     }
 
     /** The housekeeper's scheduled thread, for short timed tasks of the factory. */
@@ -185,7 +186,12 @@ public final class AddressPools {
      * what the pools held just before.
      */
     public PoolStats close() {
-        closed = true;
+        synchronized (this) {
+            if (!closed) {
+                CoarseClock.release(); // once per registry, however often close() is called
+            }
+            closed = true;
+        }
         housekeeper.close();
         PoolStats before = stats();
         for (AddressPool pool : pools.values()) {

@@ -19,8 +19,6 @@ public final class PoolEntry {
     static final int IN_USE = 1;
     static final int RESERVED = 2;
     static final int REMOVED = 3;
-    /** Being given back: claimed by one {@code close()}, so that a second, racing one does nothing. */
-    static final int RETURNING = 4;
 
     private static final VarHandle STATE;
 
@@ -45,8 +43,6 @@ public final class PoolEntry {
     long expiresAt;
     boolean mortal;
     long lastReturned;
-    /** The id of the thread that gave it back last: borrowing prefers a thread's own last connection. */
-    long lastThread = -1;
     long borrowedAt;
     /** Whether the current borrow is counted in the pool's busy count (then its return uncounts it). */
     boolean countedBusy;
@@ -107,13 +103,13 @@ public final class PoolEntry {
     }
 
     /**
-     * Claims a borrowed entry for its return, if it is still the borrow of that generation: one compare-and-set
-     * of state and generation together, so a second close of the same borrow, or a close through a handle of an
-     * earlier borrow, can never give back the current borrower's connection.
+     * Whether this entry is still out in the borrow of that generation, so that its return may proceed. A plain
+     * read suffices: a borrowed entry's state changes only by its borrower, each borrow has its own
+     * {@code PoolConn}, and that handle's own compare-and-set lets exactly one {@code close()} through; the
+     * generation makes a handle of an earlier borrow harmless even if that guard were bypassed.
      */
-    boolean claimReturn(int generation) {
-        int borrowed = (generation << GENERATION_SHIFT) | IN_USE;
-        return STATE.compareAndSet(this, borrowed, (generation << GENERATION_SHIFT) | RETURNING);
+    boolean isBorrowedIn(int generation) {
+        return state == ((generation << GENERATION_SHIFT) | IN_USE);
     }
 
     /** The generation of the current borrow (it changes each time the entry goes back to the idle set). */
