@@ -35,13 +35,13 @@ import org.slf4j.LoggerFactory;
  * many as it may hold, a thread gets back the connection it took last when that one is idle (one thread-local
  * read, no scan); otherwise the first idle slot. In a small pool the pairing keeps each socket between the same
  * pair of threads, which is much cheaper for the scheduler (+15-20% at 4 threads on 2 vCPUs). In a full pool every
- * connection is needed anyway, and a thread that keeps to its own stays off the cache lines of the others: 32
- * threads on 8 connections went from 19 to about 60 borrows per microsecond (JMH, no I/O). In between, with many
- * more threads than processors and room to grow, taking the first idle slot lets fewer connections carry the
- * load, which measured 5-15% faster at 16 threads on 2 vCPUs (BENCHMARKS.md, "The 16-thread gap"); scanning from
- * the first slot prefers the same few connections, like a stack (LIFO): under a steady load the low slots serve
- * everything, so connections dialled for a burst sit unused in the high slots until the idle TTL closes them,
- * and the pool shrinks back by itself. A FIFO would rotate through every connection and keep them all alive.
+ * connection is needed anyway, and a thread that keeps to its own stays off the cache lines of the others (JMH,
+ * 32 threads on 8 connections, no I/O: with the waiters' yield, 25-50 borrows per microsecond, against 9 before
+ * both). In between, with many more threads than processors and room to grow, taking the first idle slot lets
+ * fewer connections carry the load, which measured 5-15% faster at 16 threads on 2 vCPUs (BENCHMARKS.md, "The
+ * 16-thread gap"); scanning from the first slot prefers the same few connections, like a stack (LIFO): under a
+ * steady load the low slots serve everything, so connections dialled for a burst sit unused in the high slots
+ * until the idle TTL closes them, and the pool shrinks back by itself. A FIFO would rotate through every connection and keep them all alive.
  *
  * <p><b>Health.</b> A connection idle for the configured check interval (500 ms unless set lower) or longer is
  * checked before it is handed out (peer closed or reset, unsolicited bytes); one used more recently skips the
@@ -66,7 +66,7 @@ public final class AddressPool {
 
     private final String address;
     private final PoolConfig config;
-    /** Idle time by the coarse clock from which a borrow checks the connection: {@code checkIdleAfter} less the slack. */
+    /** Idle time (coarse clock) from which a borrow checks the connection: {@code checkIdleAfter} less the slack. */
     private final long checkIdleAfterNanos;
     /** Per thread, the slot it took a connection from last, or -1 (see {@link #takeIdle}). */
     private final ThreadLocal<int[]> lastSlot = ThreadLocal.withInitial(() -> new int[] {-1});
@@ -74,7 +74,7 @@ public final class AddressPool {
     private final AtomicReferenceArray<PoolEntry> slots;
     private final AtomicInteger total = new AtomicInteger();
     private final BusyCount busy = new BusyCount();
-    private final Waiters waiters;
+    private final Waiters waiters = new Waiters(this);
     private final LongAdder closed = new LongAdder();
     private final LongAdder acquireTimeouts = new LongAdder();
     private final EndpointHealth health;
@@ -99,7 +99,6 @@ public final class AddressPool {
         this.address = address;
         this.config = config;
         this.checkIdleAfterNanos = Math.max(0, config.staleCheckAfterNanos() - CoarseClock.SLACK_NANOS);
-        this.waiters = new Waiters(this, config.acquireTimeoutNanos());
         this.listeners = listeners;
         this.leakWatch = new LeakWatch(address, config.leakDetectionNanos(), scheduler);
         this.slots = new AtomicReferenceArray<>(config.maxSize());
