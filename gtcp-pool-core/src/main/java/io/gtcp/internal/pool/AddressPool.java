@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * fewer connections carry the load, which measured 5-15% faster at 16 threads on 2 vCPUs (BENCHMARKS.md, "The
  * 16-thread gap"); scanning from the first slot prefers the same few connections, like a stack (LIFO): under a
  * steady load the low slots serve everything, so connections dialled for a burst sit unused in the high slots
- * until the idle TTL closes them, and the pool shrinks back by itself. A FIFO would rotate through every connection and keep them all alive.
+ * until the idle TTL closes them, and the pool shrinks back by itself. A FIFO would rotate through every
+ * connection and keep them all alive.
  *
  * <p><b>Health.</b> A connection idle for the configured check interval (500 ms unless set lower) or longer is
  * checked before it is handed out (peer closed or reset, unsolicited bytes); one used more recently skips the
