@@ -11,8 +11,8 @@ import javax.net.ssl.SSLContext;
 /**
  * Opens a link by a deadline that covers the whole dial: name resolution ({@link Resolver}), the TCP connect,
  * and with TLS the handshake ({@link TlsTransport#handshake}). A connect timeout is a budget, not a limit per
- * step: a relay that drips the handshake a byte at a time cannot stretch it. Every failure closes what was
- * opened, and a timeout is a {@link SocketTimeoutException} that names the address and the step.
+ * step: a relay that drips the handshake a byte at a time cannot stretch it. Every failure (an {@code Error}
+ * included) closes what was opened, and a timeout is a {@link SocketTimeoutException} that names the address and the step.
  */
 final class Dialer {
 
@@ -33,7 +33,7 @@ final class Dialer {
                 throw connectTimeout(address, millis, e);
             }
             return new Link(new TcpTransport(channel));
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) { // an Error too: the descriptor must not outlive a failed dial
             Transport.closeQuietly(channel);
             throw e;
         }
@@ -58,7 +58,7 @@ final class Dialer {
             }
             return new Link(TlsTransport.handshake(raw, tls, Addresses.host(address), target.getPort(), deadline,
                     address));
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) { // an Error too: the descriptor must not outlive a failed dial
             Transport.closeQuietly(raw);
             throw e;
         }

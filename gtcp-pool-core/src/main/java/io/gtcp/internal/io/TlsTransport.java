@@ -99,6 +99,10 @@ final class TlsTransport extends Transport {
             ssl.startHandshake();
         } catch (IOException e) {
             failure = e;
+        } catch (Throwable e) { // no watch may outlive the handshake, whatever ended it
+            Watchdog.INSTANCE.disarm(transport.ticket);
+            transport.abort();
+            throw e;
         }
         boolean fired = Watchdog.INSTANCE.disarm(transport.ticket);
         if (fired || failure instanceof SocketTimeoutException) {
