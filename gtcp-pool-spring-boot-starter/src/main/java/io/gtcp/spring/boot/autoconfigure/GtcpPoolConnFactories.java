@@ -42,9 +42,13 @@ public class GtcpPoolConnFactories {
 
     /** The named pool {@code gtcp.pools.<name>}: its properties over the default pool's, named {@code name}. */
     public PoolConnFactory create(String name) {
-        String prefix = NAMED_PREFIX + "." + name;
+        return build(NAMED_PREFIX + "." + name, properties(name));
+    }
+
+    /** The settings of the named pool {@code gtcp.pools.<name>}: its properties over the default pool's. */
+    GtcpPoolProperties properties(String name) {
         // adapt, not of: a map key keeps the user's spelling (ordersEu), which of() rejects as a property name
-        ConfigurationPropertyName root = ConfigurationPropertyName.adapt(prefix, '.');
+        ConfigurationPropertyName root = ConfigurationPropertyName.adapt(NAMED_PREFIX + "." + name, '.');
         Binder binder = Binder.get(this.environment);
         GtcpPoolProperties properties = binder.bind(DEFAULT_PREFIX, Bindable.of(GtcpPoolProperties.class))
             .orElseGet(GtcpPoolProperties::new);
@@ -53,7 +57,7 @@ public class GtcpPoolConnFactories {
         }
         binder.bind(root, Bindable.ofInstance(properties));
         properties.setName(name);
-        return build(prefix, properties);
+        return properties;
     }
 
     /** A factory from {@code properties}, bound from {@code prefix}, with every customizer applied in order. */
