@@ -1,7 +1,6 @@
 package io.gtcp.spring.boot.autoconfigure.observation;
 
 import io.gtcp.PoolConnFactory;
-import io.gtcp.spring.boot.autoconfigure.GtcpPoolConnFactoryBuilderCustomizer;
 
 import io.micrometer.observation.ObservationRegistry;
 
@@ -12,10 +11,10 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * With an {@link ObservationRegistry} bean, every auto-configured pool (default and named) observes its exchanges
- * as {@value ObservationExchangeObserver#NAME}: a builder customizer sets an {@link ObservationExchangeObserver}.
- * Without one, nothing is set and an exchange pays a single reference comparison. Ordered after Boot's
- * observation auto-configuration (named, so that Boot's observation module stays optional) so that the condition
- * sees its registry.
+ * as {@value ObservationExchangeObserver#NAME}: an {@link ObservationGtcpPoolConnFactoryBuilderCustomizer} sets an
+ * {@link ObservationExchangeObserver}. Without one, nothing is set and an exchange pays a single reference
+ * comparison. Ordered after Boot's observation auto-configuration (named, so that Boot's observation module stays
+ * optional) so that the condition sees its registry.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @ConditionalOnClass({ ObservationRegistry.class, PoolConnFactory.class })
@@ -23,8 +22,7 @@ import org.springframework.context.annotation.Bean;
 public final class GtcpPoolObservationAutoConfiguration {
 
     @Bean
-    GtcpPoolConnFactoryBuilderCustomizer gtcpObservationCustomizer(ObservationRegistry registry) {
-        ObservationExchangeObserver observer = new ObservationExchangeObserver(registry);
-        return (builder) -> builder.exchangeObserver(observer);
+    ObservationGtcpPoolConnFactoryBuilderCustomizer gtcpObservationCustomizer(ObservationRegistry registry) {
+        return new ObservationGtcpPoolConnFactoryBuilderCustomizer(registry);
     }
 }
