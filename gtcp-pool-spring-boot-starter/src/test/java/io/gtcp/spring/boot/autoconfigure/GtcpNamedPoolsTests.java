@@ -234,6 +234,19 @@ class GtcpNamedPoolsTests {
             });
     }
 
+    @Test
+    void aNamedPoolCalledDefaultFailsTheStartAndPointsToGtcpPool() {
+        this.contextRunner
+            .withPropertyValues("gtcp.pool.address=" + this.orders.address(), "gtcp.pools.default.max-size=16")
+            .run((context) -> {
+                assertThat(context).hasFailed();
+                InvalidGtcpPoolPropertyException failure = GtcpPoolAutoConfigurationTests
+                    .invalidProperty(context.getStartupFailure());
+                assertThat(failure.getProperty()).isEqualTo("gtcp.pools.default");
+                assertThat(failure.getRequirement()).contains("gtcp.pool.*");
+            });
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

@@ -84,6 +84,15 @@ class GtcpPoolApplicationTests {
     }
 
     @Test
+    void aNamedPoolCalledDefaultStopsStartupPointingToGtcpPool(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> application().run("--gtcp.pools.default.max-size=16"));
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("The gtcp pool 'default' could not be configured")
+            .contains("Property: gtcp.pools.default")
+            .contains("set the default pool's properties under gtcp.pool.*");
+    }
+
+    @Test
     void anApplicationConverterReadsANamedPoolsValueInAYamlFile() {
         SpringApplication application = application();
         application.addPrimarySources(List.of(GtcpNamedPoolsTests.WordDurationsConfiguration.class));
