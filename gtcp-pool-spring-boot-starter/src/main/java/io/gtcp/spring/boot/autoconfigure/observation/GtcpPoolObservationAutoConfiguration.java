@@ -7,6 +7,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -14,7 +15,8 @@ import org.springframework.context.annotation.Bean;
  * as {@value ObservationExchangeObserver#NAME}: an {@link ObservationGtcpPoolConnFactoryBuilderCustomizer} sets an
  * {@link ObservationExchangeObserver}. Without one, nothing is set and an exchange pays a single reference
  * comparison. Ordered after Boot's observation auto-configuration (named, so that Boot's observation module stays
- * optional) so that the condition sees its registry.
+ * optional) so that the condition sees its registry. An application's own bean of that customizer's type replaces
+ * it; its other {@code GtcpPoolConnFactoryBuilderCustomizer}s do not.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @ConditionalOnClass({ ObservationRegistry.class, PoolConnFactory.class })
@@ -22,6 +24,7 @@ import org.springframework.context.annotation.Bean;
 public final class GtcpPoolObservationAutoConfiguration {
 
     @Bean
+    @ConditionalOnMissingBean
     ObservationGtcpPoolConnFactoryBuilderCustomizer gtcpObservationCustomizer(ObservationRegistry registry) {
         return new ObservationGtcpPoolConnFactoryBuilderCustomizer(registry);
     }
