@@ -28,11 +28,15 @@ import org.springframework.core.type.AnnotationMetadata;
  * instance supplier), so Spring AOT turns them into generated code: with AOT the set of named pools is fixed at
  * build time, while their settings are still bound at run time. It runs after the {@code @Bean} methods of
  * {@link GtcpPoolAutoConfiguration} were registered (Spring registers an import's registrars last), and leaves
- * alone a bean of the same name that the application defined itself.
+ * alone a bean of the same name that the application defined itself. A named pool called {@code default} stops
+ * the start (see {@link #names(Environment)}).
  */
 class GtcpNamedPoolsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 
     private static final String DEFAULT_POOL_BEAN = "gtcpPoolConnFactory";
+
+    /** The default pool's name, which no named pool may take. */
+    private static final String DEFAULT_POOL_NAME = "default";
 
     private Environment environment;
 
@@ -55,12 +59,23 @@ class GtcpNamedPoolsRegistrar implements ImportBeanDefinitionRegistrar, Environm
         }
     }
 
-    /** The keys of {@code gtcp.pools}. */
+    /**
+     * The keys of {@code gtcp.pools}. A key {@code default} is refused: it would make a second pool named and
+     * tagged like the default pool (unless {@code gtcp.pool.name} is set), a pool that is configured under
+     * {@code gtcp.pool.*}. The keys need no conversion, so the environment's plain binder reads them.
+     */
     static Set<String> names(Environment environment) {
-        return Binder.get(environment)
+        Map<String, Object> pools = Binder.get(environment)
             .bind(GtcpPoolConnFactories.NAMED_PREFIX, Bindable.mapOf(String.class, Object.class))
-            .map(Map::keySet)
-            .orElse(Set.of());
+            .orElse(Map.of());
+        if (pools.containsKey(DEFAULT_POOL_NAME)) {
+            throw new InvalidGtcpPoolPropertyException(GtcpPoolConnFactories.NAMED_PREFIX + "." + DEFAULT_POOL_NAME,
+                    pools.get(DEFAULT_POOL_NAME), "a named pool must not be called " + DEFAULT_POOL_NAME
+                            + ", the name that stands for the default pool: set the default pool's properties under "
+                            + GtcpPoolConnFactories.DEFAULT_PREFIX + ".* (or give this pool another name)",
+                    null);
+        }
+        return pools.keySet();
     }
 
     /** The bean names of the named pools: {@code <name>PoolConnFactory}. */

@@ -3,6 +3,7 @@ package io.gtcp.spring.boot.autoconfigure;
 import io.gtcp.PoolConnFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -14,7 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.core.env.Environment;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * Auto-configures a {@link PoolConnFactory} from the {@code gtcp.pool.*} properties, and one more per named pool
@@ -40,12 +41,14 @@ public final class GtcpPoolAutoConfiguration {
 
     /** Infrastructure, not meant to be replaced: the named pools' bean definitions name it as their factory. */
     @Bean
-    GtcpPoolConnFactories gtcpPoolConnFactories(Environment environment, ObjectProvider<SslBundles> sslBundles,
+    GtcpPoolConnFactories gtcpPoolConnFactories(ConfigurableEnvironment environment,
+            ConfigurableListableBeanFactory beanFactory, ObjectProvider<SslBundles> sslBundles,
             ObjectProvider<GtcpEndpointSources> endpointSources,
             ObjectProvider<GtcpPoolConnFactoryBuilderCustomizer> customizers) {
         GtcpPoolPropertiesMapper mapper = new GtcpPoolPropertiesMapper(sslBundles.getIfAvailable(),
                 endpointSources.getIfAvailable());
-        return new GtcpPoolConnFactories(environment, mapper, customizers);
+        return new GtcpPoolConnFactories(ConfigurationPropertiesBinders.create(environment, beanFactory), mapper,
+                customizers);
     }
 
     /** {@code discovery.service-id} through Spring Cloud Commons, when it is on the class path. */

@@ -6,7 +6,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.core.env.Environment;
 
 /**
  * Builds the starter's {@link PoolConnFactory} beans: the default pool from its bound {@link GtcpPoolProperties},
@@ -17,7 +16,9 @@ import org.springframework.core.env.Environment;
  * <p>A named pool's settings are bound at run time, when its bean is created: first {@code gtcp.pool.*}, then
  * {@code gtcp.pools.<name>.*} over it, so what the named pool leaves unset it inherits. Where get() connects
  * ({@code address}, {@code addresses}, {@code discovery.service-id}) is inherited as a whole or not at all: a
- * named pool that sets any of them does not also get the default pool's.
+ * named pool that sets any of them does not also get the default pool's. The binder converts values as Boot does
+ * for {@code @ConfigurationProperties} (see {@link ConfigurationPropertiesBinders}), so a value that the default
+ * pool accepts, through the application's converters too, a named pool accepts as well.
  */
 public class GtcpPoolConnFactories {
 
@@ -27,33 +28,42 @@ public class GtcpPoolConnFactories {
     /** The prefix of the named pools' map. */
     public static final String NAMED_PREFIX = "gtcp.pools";
 
-    private final Environment environment;
+    private final Binder binder;
 
     private final GtcpPoolPropertiesMapper mapper;
 
     private final ObjectProvider<GtcpPoolConnFactoryBuilderCustomizer> customizers;
 
-    public GtcpPoolConnFactories(Environment environment, GtcpPoolPropertiesMapper mapper,
+    /**
+     * @param binder      binds the named pools: to read their values as the default pool's are read, it should
+     *                    convert as Boot does for {@code @ConfigurationProperties} (the starter's own does)
+     * @param mapper      the properties' way onto the builder
+     * @param customizers applied to every pool's builder, in order
+     */
+    public GtcpPoolConnFactories(Binder binder, GtcpPoolPropertiesMapper mapper,
             ObjectProvider<GtcpPoolConnFactoryBuilderCustomizer> customizers) {
-        this.environment = environment;
+        this.binder = binder;
         this.mapper = mapper;
         this.customizers = customizers;
     }
 
     /** The named pool {@code gtcp.pools.<name>}: its properties over the default pool's, named {@code name}. */
     public PoolConnFactory create(String name) {
-        String prefix = NAMED_PREFIX + "." + name;
+        return build(NAMED_PREFIX + "." + name, properties(name));
+    }
+
+    /** The settings of the named pool {@code gtcp.pools.<name>}: its properties over the default pool's. */
+    GtcpPoolProperties properties(String name) {
         // adapt, not of: a map key keeps the user's spelling (ordersEu), which of() rejects as a property name
-        ConfigurationPropertyName root = ConfigurationPropertyName.adapt(prefix, '.');
-        Binder binder = Binder.get(this.environment);
-        GtcpPoolProperties properties = binder.bind(DEFAULT_PREFIX, Bindable.of(GtcpPoolProperties.class))
+        ConfigurationPropertyName root = ConfigurationPropertyName.adapt(NAMED_PREFIX + "." + name, '.');
+        GtcpPoolProperties properties = this.binder.bind(DEFAULT_PREFIX, Bindable.of(GtcpPoolProperties.class))
             .orElseGet(GtcpPoolProperties::new);
-        if (setsTarget(binder, root)) {
+        if (setsTarget(this.binder, root)) {
             properties.clearTarget();
         }
-        binder.bind(root, Bindable.ofInstance(properties));
+        this.binder.bind(root, Bindable.ofInstance(properties));
         properties.setName(name);
-        return build(prefix, properties);
+        return properties;
     }
 
     /** A factory from {@code properties}, bound from {@code prefix}, with every customizer applied in order. */

@@ -21,9 +21,13 @@ import org.springframework.beans.factory.annotation.BeanFactoryAnnotationUtils;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.convert.ConversionService;
+import org.springframework.core.convert.converter.Converter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -204,6 +208,45 @@ class GtcpNamedPoolsTests {
             });
     }
 
+    @Test
+    void aConfigurationPropertiesBindingConverterServesNamedPoolsAsTheDefaultPool() {
+        this.contextRunner.withUserConfiguration(WordDurationsConfiguration.class)
+            .withPropertyValues("gtcp.pool.read-timeout=5 seconds",
+                    "gtcp.pools.orders.address=" + this.orders.address(), "gtcp.pools.orders.write-timeout=2 minutes")
+            .run((context) -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context.getBean(GtcpPoolProperties.class).getReadTimeout()).isEqualTo(Duration.ofSeconds(5));
+                GtcpPoolProperties orders = context.getBean(GtcpPoolConnFactories.class).properties("orders");
+                assertThat(orders.getReadTimeout()).as("inherited").isEqualTo(Duration.ofSeconds(5));
+                assertThat(orders.getWriteTimeout()).isEqualTo(Duration.ofMinutes(2));
+            });
+    }
+
+    @Test
+    void theApplicationsConversionServiceServesNamedPoolsAsTheDefaultPool() {
+        this.contextRunner.withUserConfiguration(WordDurationsConversionServiceConfiguration.class)
+            .withPropertyValues("gtcp.pool.read-timeout=5 seconds", "gtcp.pools.orders.write-timeout=2 minutes")
+            .run((context) -> {
+                assertThat(context).hasNotFailed();
+                GtcpPoolProperties orders = context.getBean(GtcpPoolConnFactories.class).properties("orders");
+                assertThat(orders.getReadTimeout()).as("inherited").isEqualTo(Duration.ofSeconds(5));
+                assertThat(orders.getWriteTimeout()).isEqualTo(Duration.ofMinutes(2));
+            });
+    }
+
+    @Test
+    void aNamedPoolCalledDefaultFailsTheStartAndPointsToGtcpPool() {
+        this.contextRunner
+            .withPropertyValues("gtcp.pool.address=" + this.orders.address(), "gtcp.pools.default.max-size=16")
+            .run((context) -> {
+                assertThat(context).hasFailed();
+                InvalidGtcpPoolPropertyException failure = GtcpPoolAutoConfigurationTests
+                    .invalidProperty(context.getStartupFailure());
+                assertThat(failure.getProperty()).isEqualTo("gtcp.pools.default");
+                assertThat(failure.getRequirement()).contains("gtcp.pool.*");
+            });
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -254,6 +297,45 @@ class GtcpNamedPoolsTests {
         @Bean
         GtcpPoolConnFactoryBuilderCustomizer maxThree() {
             return (builder) -> builder.maxSize(3);
+        }
+    }
+
+    /** Durations as some teams write them, "5 seconds" or "2 minutes": what Boot's own conversion does not read. */
+    static class WordDurationConverter implements Converter<String, Duration> {
+
+        @Override
+        public Duration convert(String source) {
+            String[] words = source.trim().split("\\s+");
+            if (words.length != 2) {
+                throw new IllegalArgumentException("not a number and a unit: " + source);
+            }
+            long amount = Long.parseLong(words[0]);
+            return switch (words[1]) {
+                case "seconds" -> Duration.ofSeconds(amount);
+                case "minutes" -> Duration.ofMinutes(amount);
+                default -> throw new IllegalArgumentException("not seconds or minutes: " + source);
+            };
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class WordDurationsConfiguration {
+
+        @Bean
+        @ConfigurationPropertiesBinding
+        static WordDurationConverter wordDurationConverter() {
+            return new WordDurationConverter();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class WordDurationsConversionServiceConfiguration {
+
+        @Bean
+        static ConversionService conversionService() {
+            ApplicationConversionService conversionService = new ApplicationConversionService();
+            conversionService.addConverter(new WordDurationConverter());
+            return conversionService;
         }
     }
 

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,27 @@ class GtcpPoolApplicationTests {
     void unconvertibleValueOfANamedPoolIsReportedWithItsFullPath(CapturedOutput output) {
         assertThatException().isThrownBy(() -> application().run("--gtcp.pools.orders.max-size=many"));
         assertThat(output).contains("APPLICATION FAILED TO START").contains("gtcp.pools.orders.max-size");
+    }
+
+    @Test
+    void aNamedPoolCalledDefaultStopsStartupPointingToGtcpPool(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> application().run("--gtcp.pools.default.max-size=16"));
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("The gtcp pool 'default' could not be configured")
+            .contains("Property: gtcp.pools.default")
+            .contains("set the default pool's properties under gtcp.pool.*");
+    }
+
+    @Test
+    void anApplicationConverterReadsANamedPoolsValueInAYamlFile() {
+        SpringApplication application = application();
+        application.addPrimarySources(List.of(GtcpNamedPoolsTests.WordDurationsConfiguration.class));
+        try (ConfigurableApplicationContext context = application
+            .run("--spring.config.location=classpath:word-durations.yml")) {
+            GtcpPoolProperties orders = context.getBean(GtcpPoolConnFactories.class).properties("orders");
+            assertThat(orders.getReadTimeout()).as("inherited").isEqualTo(Duration.ofSeconds(5));
+            assertThat(orders.getWriteTimeout()).isEqualTo(Duration.ofMinutes(2));
+        }
     }
 
     @Test

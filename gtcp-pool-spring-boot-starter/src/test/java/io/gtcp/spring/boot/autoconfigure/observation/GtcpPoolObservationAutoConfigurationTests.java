@@ -150,6 +150,47 @@ class GtcpPoolObservationAutoConfigurationTests {
     }
 
     @Test
+    void aUserBeanOfTheObservationCustomizersTypeReplacesIt() {
+        TestObservationRegistry own = TestObservationRegistry.create();
+        try (EchoServer server = EchoServer.plain()) {
+            this.contextRunner.withUserConfiguration(TestRegistryConfiguration.class)
+                .withBean("ownObservationCustomizer", ObservationGtcpPoolConnFactoryBuilderCustomizer.class,
+                        () -> new ObservationGtcpPoolConnFactoryBuilderCustomizer(own))
+                .withPropertyValues("gtcp.pool.address=" + server.address())
+                .run((context) -> {
+                    assertThat(context).hasSingleBean(ObservationGtcpPoolConnFactoryBuilderCustomizer.class)
+                        .hasBean("ownObservationCustomizer");
+                    try (PoolConn conn = context.getBean(PoolConnFactory.class).get()) {
+                        conn.sendRecvPkg(bytes("mine"));
+                    }
+                    TestObservationRegistryAssert.assertThat(own)
+                        .hasNumberOfObservationsWithNameEqualTo(ObservationExchangeObserver.NAME, 1);
+                    TestObservationRegistryAssert.assertThat(context.getBean(TestObservationRegistry.class))
+                        .doesNotHaveAnyObservation();
+                });
+        }
+    }
+
+    @Test
+    void anotherCustomizerOfTheApplicationLeavesTheObservationsOn() {
+        try (EchoServer server = EchoServer.plain()) {
+            this.contextRunner
+                .withUserConfiguration(TestRegistryConfiguration.class, MaxSizeCustomizerConfiguration.class)
+                .withPropertyValues("gtcp.pool.address=" + server.address())
+                .run((context) -> {
+                    assertThat(context).hasSingleBean(ObservationGtcpPoolConnFactoryBuilderCustomizer.class);
+                    PoolConnFactory factory = context.getBean(PoolConnFactory.class);
+                    assertThat(factory.maxSize()).as("the application's customizer applied").isEqualTo(3);
+                    try (PoolConn conn = factory.get()) {
+                        conn.sendRecvPkg(bytes("both"));
+                    }
+                    TestObservationRegistryAssert.assertThat(context.getBean(TestObservationRegistry.class))
+                        .hasNumberOfObservationsWithNameEqualTo(ObservationExchangeObserver.NAME, 1);
+                });
+        }
+    }
+
+    @Test
     void nothingWithoutAnObservationRegistry() {
         this.contextRunner.run((context) -> assertThat(context).hasSingleBean(PoolConnFactory.class)
             .doesNotHaveBean(GtcpPoolConnFactoryBuilderCustomizer.class));
@@ -171,6 +212,15 @@ class GtcpPoolObservationAutoConfigurationTests {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class MaxSizeCustomizerConfiguration {
+
+        @Bean
+        GtcpPoolConnFactoryBuilderCustomizer maxThree() {
+            return (builder) -> builder.maxSize(3);
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
