@@ -1,8 +1,9 @@
 package io.gtcp;
 
 import io.gtcp.internal.io.Deadlines;
-import io.gtcp.internal.pool.AddressPool;
+import io.gtcp.internal.io.DialAbort;
 import io.gtcp.internal.io.Link;
+import io.gtcp.internal.pool.AddressPool;
 import io.gtcp.internal.pool.PoolEntry;
 
 import java.io.IOException;
@@ -10,7 +11,7 @@ import java.io.InterruptedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
-import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 
 /**
@@ -60,6 +61,8 @@ public class PoolConn extends Conn {
     private boolean used;
     /** The operation's reconnect dial failed and its address's health counted that: the operation counts no more. */
     private boolean failureCounted;
+    /** The reconnect dial under way, if any: a close from another thread ends it. */
+    private volatile DialAbort dialing;
 
     PoolConn(AddressPool pool, PoolEntry entry, long connectTimeoutNanos) {
         super(entry.link());
@@ -111,6 +114,10 @@ public class PoolConn extends Conn {
             if (p == RUNNING) {
                 if (PHASE.compareAndSet(this, RUNNING, RUNNING | CLOSED)) {
                     link.abort(); // the operation fails now; its thread gives the entry back
+                    DialAbort dial = dialing;
+                    if (dial != null) {
+                        dial.abort(); // and a reconnect dial under way ends now too, not at its timeout
+                    }
                     return;
                 }
             } else if (PHASE.compareAndSet(this, 0, CLOSED)) {
@@ -223,16 +230,24 @@ public class PoolConn extends Conn {
             deadlineBinds = dialNanos <= 0 || remaining < dialNanos;
             dialNanos = deadlineBinds ? remaining : dialNanos;
         }
+        DialAbort abort = new DialAbort();
+        dialing = abort;
+        if ((phase & CLOSED) != 0) { // a close that came before the dial was published: it did not see it
+            abort.abort();
+        }
         try {
-            return pool.redial(entry, dialNanos);
+            return pool.redial(entry, dialNanos, abort);
         } catch (IOException dialFailed) {
-            failureCounted = !(dialFailed instanceof ClosedByInterruptException); // as the pool's dialler counts
+            // as the pool's dialler counts: a dial ended by a close (or a factory closing) is no failure
+            failureCounted = !(dialFailed instanceof AsynchronousCloseException);
             if (deadline != Deadlines.NONE && (deadline - System.nanoTime() <= 0
                     || deadlineBinds && dialFailed instanceof SocketTimeoutException)) {
                 throw deadlinePassed(writeFailed, dialFailed);
             }
             writeFailed.addSuppressed(dialFailed);
             throw writeFailed;
+        } finally {
+            dialing = null;
         }
     }
 

@@ -11,20 +11,23 @@ import javax.net.ssl.SSLContext;
 /**
  * Opens a link by a deadline that covers the whole dial: name resolution ({@link Resolver}), the TCP connect,
  * and with TLS the handshake ({@link TlsTransport#handshake}). A connect timeout is a budget, not a limit per
- * step: a relay that drips the handshake a byte at a time cannot stretch it. Every failure (an {@code Error}
- * included) closes what was opened, and a timeout is a {@link SocketTimeoutException} that names the address and the step.
+ * step: a relay that drips the handshake a byte at a time cannot stretch it. Another thread may end it early
+ * through its {@link DialAbort}. Every failure (an {@code Error} included) closes what was opened, and a timeout
+ * is a {@link SocketTimeoutException} that names the address and the step.
  */
 final class Dialer {
 
     private Dialer() {
     }
 
-    static Link dial(String address, InetSocketAddress target, long deadline, SSLContext tls) throws IOException {
+    static Link dial(String address, InetSocketAddress target, long deadline, SSLContext tls, DialAbort abort)
+            throws IOException {
         if (tls != null) {
-            return dialTls(address, target, deadline, tls);
+            return dialTls(address, target, deadline, tls, abort);
         }
         SocketChannel channel = SocketChannel.open();
         try {
+            abort.opened(channel);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             int millis = connectMillis(address, deadline);
             try {
@@ -45,10 +48,11 @@ final class Dialer {
      * ignore interrupts, so a filler thread dialling a black-holed address would outlive its closed factory by up
      * to the connect timeout; a channel's are ended by the interrupt that closing the factory sends.
      */
-    private static Link dialTls(String address, InetSocketAddress target, long deadline, SSLContext tls)
-            throws IOException {
+    private static Link dialTls(String address, InetSocketAddress target, long deadline, SSLContext tls,
+                                DialAbort abort) throws IOException {
         Socket raw = SocketChannel.open().socket();
         try {
+            abort.opened(raw);
             raw.setTcpNoDelay(true);
             int millis = connectMillis(address, deadline);
             try {

@@ -78,7 +78,13 @@ public final class Link implements Closeable {
      */
     public static Link connectBy(String address, InetSocketAddress target, long deadline, SSLContext tls)
             throws IOException {
-        return Dialer.dial(address, target, deadline, tls);
+        return Dialer.dial(address, target, deadline, tls, DialAbort.NEVER);
+    }
+
+    /** Like {@link #connectBy(String, InetSocketAddress, long, SSLContext)}, ended early by {@code abort}. */
+    public static Link connectBy(String address, InetSocketAddress target, long deadline, SSLContext tls,
+                                 DialAbort abort) throws IOException {
+        return Dialer.dial(address, target, deadline, tls, abort);
     }
 
     /** Resolves {@code "host:port"} now; a host that does not resolve is an {@link java.net.UnknownHostException}. */

@@ -1,11 +1,12 @@
 package io.gtcp.internal.pool;
 
 import io.gtcp.internal.io.Deadlines;
+import io.gtcp.internal.io.DialAbort;
 import io.gtcp.internal.io.Link;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.AsynchronousCloseException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
@@ -50,14 +51,21 @@ final class AddressDialer {
 
     /** A new connection, within {@code timeoutNanos} (0: no limit); reports it or the failure. */
     Link dial(long timeoutNanos, Listeners listeners) throws IOException {
+        return dial(timeoutNanos, listeners, DialAbort.NEVER);
+    }
+
+    /** The same, ended early by {@code abort}: that is no failure of the address. */
+    Link dial(long timeoutNanos, Listeners listeners, DialAbort abort) throws IOException {
         long start = System.nanoTime();
         long deadline = Deadlines.after(start, timeoutNanos); // one budget for resolution, connect and handshake
         Link link;
         try {
-            link = Link.connectBy(dialAs, target(start, deadline), deadline, tls);
+            InetSocketAddress target = target(start, deadline);
+            link = Link.connectBy(dialAs, target, deadline, tls, abort);
         } catch (IOException e) {
             resolved = null;
-            if (!(e instanceof ClosedByInterruptException)) { // cancelled (a factory closing): not the address's fault
+            // cancelled (a factory closing, a connection closed from another thread): not the address's fault
+            if (!(e instanceof AsynchronousCloseException)) {
                 health.recordFailure(e);
             }
             listeners.connectionFailed(address, e);

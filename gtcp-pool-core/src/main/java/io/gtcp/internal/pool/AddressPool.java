@@ -3,6 +3,7 @@ package io.gtcp.internal.pool;
 import io.gtcp.AcquireTimeoutException;
 import io.gtcp.CloseReason;
 import io.gtcp.PoolStats;
+import io.gtcp.internal.io.DialAbort;
 import io.gtcp.internal.io.Link;
 
 import java.io.IOException;
@@ -296,10 +297,11 @@ public final class AddressPool {
 
     /**
      * Reconnect-on-send: replaces the entry's connection with a freshly dialled one (the borrower keeps its
-     * place in the pool) and closes the old one. Returns the new link.
+     * place in the pool) and closes the old one. Returns the new link. {@code abort} lets a close from another
+     * thread end the dial.
      */
-    public Link redial(PoolEntry entry, long connectTimeoutNanos) throws IOException {
-        Link fresh = dialer.dial(connectTimeoutNanos, listeners);
+    public Link redial(PoolEntry entry, long connectTimeoutNanos, DialAbort abort) throws IOException {
+        Link fresh = dialer.dial(connectTimeoutNanos, listeners, abort);
         long now = System.nanoTime();
         Link old = entry.link;
         entry.link = fresh;
