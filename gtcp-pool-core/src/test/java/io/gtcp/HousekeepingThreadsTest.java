@@ -1,6 +1,7 @@
 package io.gtcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.gtcp.testing.BlackHole;
@@ -8,7 +9,13 @@ import io.gtcp.testing.Closer;
 import io.gtcp.testing.TestTls;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +75,35 @@ class HousekeepingThreadsTest {
         await("every thread of the factory to end").atMost(Duration.ofSeconds(5))
                 .until(() -> threadsOf("closing-tls-threads") == 0);
         assertThat(pool.stats().total()).isZero();
+    }
+
+    /**
+     * A borrower dialling an address that drops connects when the factory closes: its dial is ended (the socket
+     * closed), so its get() fails at once with "pool closed" instead of at the 20 s connect timeout; over TLS
+     * (a plain socket, which interrupts would not end) as over plain TCP.
+     */
+    @Test
+    void closingTheFactoryEndsABorrowersDial() throws Exception {
+        for (SSLContext tls : new SSLContext[] {null, TestTls.client()}) {
+            BlackHole hole = closer.using(BlackHole.full());
+            PoolConnFactory pool = PoolConnFactory.builder().name("closing-dial").address(hole.address())
+                    .sslContext(tls).connectTimeout(Duration.ofSeconds(20)).build();
+            CompletableFuture<PoolConn> get = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return pool.get();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            await("the borrower dialling").atMost(Duration.ofSeconds(5)).until(() -> pool.stats().total() == 1);
+
+            pool.close();
+
+            assertThatThrownBy(() -> get.get(5, TimeUnit.SECONDS)).as(tls == null ? "plain TCP" : "TLS")
+                    .isInstanceOf(ExecutionException.class).cause().cause()
+                    .isInstanceOf(IOException.class).hasMessageContaining("pool closed");
+            assertThat(pool.stats().total()).isZero();
+        }
     }
 
     private static long threadsOf(String factoryName) {

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SocketChannel;
 import javax.net.ssl.SSLContext;
 
@@ -38,19 +39,23 @@ final class Dialer {
             return new Link(new TcpTransport(channel));
         } catch (Throwable e) { // an Error too: the descriptor must not outlive a failed dial
             Transport.closeQuietly(channel);
+            if (abort.isAborted() && e instanceof IOException io) {
+                throw aborted(io);
+            }
             throw e;
         }
     }
 
     /**
      * TLS (see {@link TlsTransport}): the TCP connect, then the handshake, by the deadline. The TCP socket is a
-     * channel's socket, not a plain {@link Socket}: a plain socket's connect and reads
-     * ignore interrupts, so a filler thread dialling a black-holed address would outlive its closed factory by up
-     * to the connect timeout; a channel's are ended by the interrupt that closing the factory sends.
+     * plain {@link Socket}, whose timed reads do not switch the socket's mode around each read as a channel's
+     * adaptor does (two {@code fcntl} per timed read). Its connect and reads ignore interrupts, so what must end a
+     * dial early (a factory closing, a connection closed from another thread) does it through {@code abort}, which
+     * closes the socket.
      */
     private static Link dialTls(String address, InetSocketAddress target, long deadline, SSLContext tls,
                                 DialAbort abort) throws IOException {
-        Socket raw = SocketChannel.open().socket();
+        Socket raw = new Socket();
         try {
             abort.opened(raw);
             raw.setTcpNoDelay(true);
@@ -64,8 +69,21 @@ final class Dialer {
                     address));
         } catch (Throwable e) { // an Error too: the descriptor must not outlive a failed dial
             Transport.closeQuietly(raw);
+            if (abort.isAborted() && e instanceof IOException io) {
+                throw aborted(io);
+            }
             throw e;
         }
+    }
+
+    /** A dial ended by its {@link DialAbort}: whatever the socket threw, an {@link AsynchronousCloseException}. */
+    private static IOException aborted(IOException e) {
+        if (e instanceof AsynchronousCloseException) {
+            return e;
+        }
+        AsynchronousCloseException aborted = new AsynchronousCloseException();
+        aborted.initCause(e);
+        return aborted;
     }
 
     /** The connect timeout of the socket API: what is left of the deadline, 0 for none. */

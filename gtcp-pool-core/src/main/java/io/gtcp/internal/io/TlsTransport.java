@@ -47,7 +47,7 @@ final class TlsTransport extends Transport {
         }
     }
 
-    /** The TCP socket under TLS: the adaptor of a channel, dialled (interruptible, see {@link Dialer}) or accepted. */
+    /** The TCP socket under TLS: a plain socket when dialled ({@link Dialer}), a channel's adaptor when accepted. */
     private final Socket raw;
     private final SSLSocket ssl;
     private final InputStream in;

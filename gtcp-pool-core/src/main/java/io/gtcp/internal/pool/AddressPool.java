@@ -7,6 +7,8 @@ import io.gtcp.internal.io.DialAbort;
 import io.gtcp.internal.io.Link;
 
 import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,6 +81,8 @@ public final class AddressPool {
     private final Waiters waiters = new Waiters(this);
     private final LongAdder closed = new LongAdder();
     private final LongAdder acquireTimeouts = new LongAdder();
+    /** Dials under way for this pool's places (not reconnects): {@link #shutdown()} ends them. */
+    private final Set<DialAbort> dials = ConcurrentHashMap.newKeySet();
     private final EndpointHealth health;
     private volatile Listeners listeners;
     private volatile boolean shutdown;
@@ -275,9 +279,30 @@ public final class AddressPool {
         }
     }
 
-    /** Dials a connection for a reserved place and puts it in a free slot. */
+    /**
+     * Dials a connection for a reserved place and puts it in a free slot. The dial is registered so that
+     * {@link #shutdown()} ends it (closing its socket) rather than leaving a thread dialling for the whole connect
+     * timeout; a dial ended that way fails with the pool's "pool closed".
+     */
     PoolEntry dial(long connectTimeoutNanos, int state) throws IOException {
-        Link link = dialer.dial(connectTimeoutNanos, listeners);
+        DialAbort abort = new DialAbort();
+        dials.add(abort);
+        Link link;
+        try {
+            if (shutdown) {
+                abort.abort(); // the shutdown may have gone through the dials before this one was added
+            }
+            link = dialer.dial(connectTimeoutNanos, listeners, abort);
+        } catch (IOException e) {
+            if (abort.isAborted() && shutdown) {
+                IOException closed = poolClosed();
+                closed.initCause(e);
+                throw closed;
+            }
+            throw e;
+        } finally {
+            dials.remove(abort);
+        }
         PoolEntry entry;
         try {
             long now = System.nanoTime();
@@ -443,6 +468,9 @@ public final class AddressPool {
     /** Closes the idle connections now; the borrowed ones are closed as they come back. Wakes every waiter. */
     public void shutdown() {
         shutdown = true;
+        for (DialAbort dial : dials) {
+            dial.abort(); // a dial to an address that drops packets would hold its thread for the connect timeout
+        }
         closeIdle(CloseReason.FACTORY_CLOSED);
         waiters.shutdown(); // closes a gift, wakes a waiter, which passes the wake-up on
     }
