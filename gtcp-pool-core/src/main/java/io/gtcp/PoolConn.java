@@ -75,6 +75,19 @@ public class PoolConn extends Conn {
         this.defaultRetry = pool.config().retry();
     }
 
+    /**
+     * The borrower's handle of {@code entry}, just borrowed from {@code pool}; if even making it fails (no memory),
+     * the untouched connection goes back to the idle set instead of staying borrowed for good.
+     */
+    static PoolConn handOut(AddressPool pool, PoolEntry entry, long connectTimeoutNanos) {
+        try {
+            return new PoolConn(pool, entry, connectTimeoutNanos);
+        } catch (Throwable e) {
+            pool.release(entry, entry.generation(), true, false);
+            throw e;
+        }
+    }
+
     /** gtcp's {@code NewPoolConn}: a connection from the process-wide default pool of {@code address}. */
     public static PoolConn newPoolConn(String address) throws IOException {
         return PoolConnFactory.defaultFactory().get(address);

@@ -112,21 +112,8 @@ public final class PoolConnFactory implements Closeable {
     /** How the group borrows from the endpoint it picked: a constant, so the borrow path allocates only the conn. */
     private static final ConnectionOpener<PoolConn> OPEN = (pool, connectTimeoutNanos) -> {
         PoolEntry entry = pool.borrow(connectTimeoutNanos);
-        return entry == null ? null : handle(pool, entry, connectTimeoutNanos);
+        return entry == null ? null : PoolConn.handOut(pool, entry, connectTimeoutNanos);
     };
-
-    /**
-     * The borrower's handle of {@code entry}; if even that fails (no memory), the untouched connection goes back
-     * to the idle set instead of staying borrowed for good.
-     */
-    private static PoolConn handle(AddressPool pool, PoolEntry entry, long connectTimeoutNanos) {
-        try {
-            return new PoolConn(pool, entry, connectTimeoutNanos);
-        } catch (Throwable e) {
-            pool.release(entry, entry.generation(), true, false);
-            throw e;
-        }
-    }
 
     /** A connection to {@code address} ({@code "host:port"}), from that address's own pool. */
     public PoolConn get(String address) throws IOException {
@@ -144,7 +131,7 @@ public final class PoolConnFactory implements Closeable {
             pool = pools.pool(pool.address());
             entry = pool.borrow(connectTimeoutNanos);
         }
-        return handle(pool, entry, connectTimeoutNanos);
+        return PoolConn.handOut(pool, entry, connectTimeoutNanos);
     }
 
     // ------------------------------------------------------------------ observing

@@ -1,6 +1,7 @@
 package io.gtcp;
 
 import io.gtcp.internal.io.Deadlines;
+import io.gtcp.internal.io.DialAbort;
 import io.gtcp.internal.io.Link;
 import io.gtcp.testing.DripRelay;
 import io.gtcp.testing.Servers;
@@ -56,11 +57,11 @@ class DialDeadlineTest {
         try (TcpServer server = new TcpServer("127.0.0.1:0", Servers.echo()).start()) {
             String address = "127.0.0.1:" + server.port();
             InetSocketAddress target = Link.resolve(address);
-            assertThatThrownBy(() -> Link.connectBy(address, target, System.nanoTime() - 1, null))
+            assertThatThrownBy(() -> Link.connectBy(address, target, System.nanoTime() - 1, null, DialAbort.NEVER))
                     .isInstanceOf(SocketTimeoutException.class)
                     .hasMessageContaining(address);
             try (Link link = Link.connectBy(address, target, Deadlines.after(System.nanoTime(), 5_000_000_000L),
-                    null)) {
+                    null, DialAbort.NEVER)) {
                 assertThat(link.isOpen()).isTrue();
             }
         }

@@ -62,26 +62,21 @@ public final class Link implements Closeable {
 
     /** Dials {@code address} by {@code deadline} (a {@link System#nanoTime()} value, or {@link Deadlines#NONE}). */
     public static Link connectBy(String address, long deadline, SSLContext tls) throws IOException {
-        return connectBy(address, Resolver.resolve(address, deadline), deadline, tls);
+        return connectBy(address, Resolver.resolve(address, deadline), deadline, tls, DialAbort.NEVER);
     }
 
     /** Dials {@code target}, already resolved from {@code address} (whose host name TLS verifies). */
     public static Link connect(String address, InetSocketAddress target, long connectTimeoutNanos, SSLContext tls)
             throws IOException {
-        return connectBy(address, target, Deadlines.after(System.nanoTime(), connectTimeoutNanos), tls);
+        return connectBy(address, target, Deadlines.after(System.nanoTime(), connectTimeoutNanos), tls,
+                DialAbort.NEVER);
     }
 
     /**
      * Dials {@code target} by {@code deadline}: the TCP connect and the TLS handshake together must finish by
-     * then, or the dial fails with a {@link SocketTimeoutException}. For a caller with its own deadline, such as
-     * a reconnect bounded by both the connect timeout and the call's deadline.
+     * then, or the dial fails with a {@link SocketTimeoutException}; {@code abort} may end it sooner. For a caller
+     * with its own deadline, such as a reconnect bounded by both the connect timeout and the call's deadline.
      */
-    public static Link connectBy(String address, InetSocketAddress target, long deadline, SSLContext tls)
-            throws IOException {
-        return Dialer.dial(address, target, deadline, tls, DialAbort.NEVER);
-    }
-
-    /** Like {@link #connectBy(String, InetSocketAddress, long, SSLContext)}, ended early by {@code abort}. */
     public static Link connectBy(String address, InetSocketAddress target, long deadline, SSLContext tls,
                                  DialAbort abort) throws IOException {
         return Dialer.dial(address, target, deadline, tls, abort);

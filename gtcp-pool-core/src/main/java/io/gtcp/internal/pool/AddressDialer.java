@@ -7,6 +7,8 @@ import io.gtcp.internal.io.Link;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.AsynchronousCloseException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
@@ -39,6 +41,9 @@ final class AddressDialer {
     private final LongAdder created = new LongAdder();
     private volatile InetSocketAddress resolved;
     private volatile long resolvedAt;
+    /** Dials under way for the pool's places (not reconnects): {@link #close()} ends them. */
+    private final Set<DialAbort> dials = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     AddressDialer(String address, String dialAs, InetSocketAddress fixedTarget, SSLContext tls,
                   EndpointHealth health) {
@@ -52,6 +57,31 @@ final class AddressDialer {
     /** A new connection, within {@code timeoutNanos} (0: no limit); reports it or the failure. */
     Link dial(long timeoutNanos, Listeners listeners) throws IOException {
         return dial(timeoutNanos, listeners, DialAbort.NEVER);
+    }
+
+    /**
+     * A new connection for a place of the pool, which {@link #close()} ends (its socket closed: an
+     * {@link AsynchronousCloseException}) instead of leaving it to run to the timeout.
+     */
+    Link dialEndedByClose(long timeoutNanos, Listeners listeners) throws IOException {
+        DialAbort abort = new DialAbort();
+        dials.add(abort);
+        try {
+            if (closed) {
+                abort.abort(); // close() may have gone through the dials before this one was added
+            }
+            return dial(timeoutNanos, listeners, abort);
+        } finally {
+            dials.remove(abort);
+        }
+    }
+
+    /** Ends the dials of {@link #dialEndedByClose} under way, and those that start from now on. */
+    void close() {
+        closed = true;
+        for (DialAbort dial : dials) {
+            dial.abort();
+        }
     }
 
     /** The same, ended early by {@code abort}: that is no failure of the address. */

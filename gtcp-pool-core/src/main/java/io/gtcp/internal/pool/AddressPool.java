@@ -7,8 +7,7 @@ import io.gtcp.internal.io.DialAbort;
 import io.gtcp.internal.io.Link;
 
 import java.io.IOException;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.nio.channels.AsynchronousCloseException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -81,8 +80,6 @@ public final class AddressPool {
     private final Waiters waiters = new Waiters(this);
     private final LongAdder closed = new LongAdder();
     private final LongAdder acquireTimeouts = new LongAdder();
-    /** Dials under way for this pool's places (not reconnects): {@link #shutdown()} ends them. */
-    private final Set<DialAbort> dials = ConcurrentHashMap.newKeySet();
     private final EndpointHealth health;
     private volatile Listeners listeners;
     private volatile boolean shutdown;
@@ -280,28 +277,21 @@ public final class AddressPool {
     }
 
     /**
-     * Dials a connection for a reserved place and puts it in a free slot. The dial is registered so that
-     * {@link #shutdown()} ends it (closing its socket) rather than leaving a thread dialling for the whole connect
-     * timeout; a dial ended that way fails with the pool's "pool closed".
+     * Dials a connection for a reserved place and puts it in a free slot. {@link #shutdown()} ends such a dial
+     * (its socket closed) rather than leaving a thread dialling for the whole connect timeout: it then fails with
+     * the pool's "pool closed".
      */
     PoolEntry dial(long connectTimeoutNanos, int state) throws IOException {
-        DialAbort abort = new DialAbort();
-        dials.add(abort);
         Link link;
         try {
-            if (shutdown) {
-                abort.abort(); // the shutdown may have gone through the dials before this one was added
+            link = dialer.dialEndedByClose(connectTimeoutNanos, listeners);
+        } catch (AsynchronousCloseException e) {
+            if (!shutdown) {
+                throw e;
             }
-            link = dialer.dial(connectTimeoutNanos, listeners, abort);
-        } catch (IOException e) {
-            if (abort.isAborted() && shutdown) {
-                IOException closed = poolClosed();
-                closed.initCause(e);
-                throw closed;
-            }
-            throw e;
-        } finally {
-            dials.remove(abort);
+            IOException closed = poolClosed();
+            closed.initCause(e);
+            throw closed;
         }
         PoolEntry entry;
         try {
@@ -468,9 +458,7 @@ public final class AddressPool {
     /** Closes the idle connections now; the borrowed ones are closed as they come back. Wakes every waiter. */
     public void shutdown() {
         shutdown = true;
-        for (DialAbort dial : dials) {
-            dial.abort(); // a dial to an address that drops packets would hold its thread for the connect timeout
-        }
+        dialer.close(); // a dial to an address that drops packets would hold its thread for the connect timeout
         closeIdle(CloseReason.FACTORY_CLOSED);
         waiters.shutdown(); // closes a gift, wakes a waiter, which passes the wake-up on
     }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
@@ -35,6 +36,7 @@ public final class AddressPools {
     private final Housekeeper housekeeper;
     private volatile Listeners listeners;
     private volatile boolean closed;
+    private final AtomicBoolean clockReleased = new AtomicBoolean();
 
     /** Starts the housekeeping; it may retire (forget) an unused pool that {@code retirable} allows. */
     public AddressPools(PoolConfig config, Listeners listeners, Predicate<AddressPool> retirable) {
@@ -186,11 +188,9 @@ public final class AddressPools {
      * what the pools held just before.
      */
     public PoolStats close() {
-        synchronized (this) {
-            if (!closed) {
-                CoarseClock.release(); // once per registry, however often close() is called
-            }
-            closed = true;
+        closed = true;
+        if (clockReleased.compareAndSet(false, true)) {
+            CoarseClock.release(); // once per registry, however often close() is called
         }
         housekeeper.close();
         PoolStats before = stats();
