@@ -106,7 +106,7 @@ public final class AddressPool {
         this.leakWatch = new LeakWatch(address, config.leakDetectionNanos(), scheduler);
         this.slots = new AtomicReferenceArray<>(config.maxSize());
         this.health = new EndpointHealth(address);
-        this.dialer = new AddressDialer(address, dialAs, target, config.sslContext(), health);
+        this.dialer = new AddressDialer(config.name(), address, dialAs, target, config.sslContext(), health);
         this.upkeep = new PoolUpkeep(this);
     }
 
@@ -509,6 +509,6 @@ public final class AddressPool {
     }
 
     IOException poolClosed() {
-        return new IOException("pool closed: the factory of " + address + " was closed");
+        return new IOException(NamedFailure.prefix(config.name(), address) + "pool closed: its factory was closed");
     }
 }
