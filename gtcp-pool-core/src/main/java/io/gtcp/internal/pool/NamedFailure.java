@@ -13,7 +13,8 @@ import java.lang.reflect.Modifier;
  * wrapper: callers catch {@link java.net.ConnectException} or {@link java.net.SocketTimeoutException} and must
  * go on catching them (the JDK's {@code HttpClient} does the same with its "Connect to host:port failed"). The
  * copy is a new instance of the failure's own class, made through its public {@code (String)} constructor, with
- * the original as its cause; a type without such a constructor (e.g. an {@link
+ * the original's cause, stack trace and suppressed failures, so it reads as the original with a longer message
+ * (a handshake failure's {@code CertificateException} stays its cause); a type without such a constructor (e.g. an {@link
  * java.nio.channels.AsynchronousCloseException}, a cancellation and no server's failure) is returned as it is.
  *
  * <p>Failures are rare, so the reflection costs nothing that matters; the constructor found is kept per class.
@@ -45,7 +46,8 @@ public final class NamedFailure {
     }
 
     /**
-     * {@code failure} as the same type, its message prefixed with {@link #prefix}, its cause the original; the
+     * {@code failure} as the same type, its message prefixed with {@link #prefix}, with its cause, stack trace and
+     * suppressed failures; the
      * failure itself if it is named already or its type cannot be copied.
      */
     public static IOException name(String pool, String endpoint, IOException failure) {
@@ -64,10 +66,17 @@ public final class NamedFailure {
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return failure;
         }
-        try {
-            named.initCause(failure);
-        } catch (IllegalStateException causeSetByConstructor) {
-            named.addSuppressed(failure); // the original stays reachable
+        Throwable cause = failure.getCause();
+        if (cause != null) {
+            try {
+                named.initCause(cause);
+            } catch (IllegalStateException causeSetByConstructor) {
+                return failure;
+            }
+        }
+        named.setStackTrace(failure.getStackTrace()); // where it failed, not where it was named
+        for (Throwable s : failure.getSuppressed()) {
+            named.addSuppressed(s);
         }
         return named;
     }

@@ -11,7 +11,7 @@ import javax.net.ssl.SSLHandshakeException;
 
 import org.junit.jupiter.api.Test;
 
-/** The failure keeps its type, gains the pool and the endpoint, and keeps the original as its cause. */
+/** The failure keeps its type, cause and stack, and gains the pool and the endpoint in its message. */
 class NamedFailureTest {
 
     @Test
@@ -21,9 +21,22 @@ class NamedFailureTest {
                 new SSLHandshakeException("PKIX path building failed"), new IOException("Broken pipe")}) {
             IOException named = NamedFailure.name("orders", "10.0.0.2:9000", original);
 
-            assertThat(named).isExactlyInstanceOf(original.getClass()).hasCause(original)
+            assertThat(named).isExactlyInstanceOf(original.getClass()).hasNoCause()
                     .hasMessage("pool 'orders': 10.0.0.2:9000: " + original.getMessage());
+            assertThat(named.getStackTrace()).isEqualTo(original.getStackTrace());
         }
+    }
+
+    @Test
+    void keepsTheCauseAndTheSuppressedFailures() {
+        IOException original = new SSLHandshakeException("PKIX path building failed");
+        original.initCause(new java.security.cert.CertificateException("untrusted"));
+        original.addSuppressed(new ConnectException("Connection refused"));
+
+        IOException named = NamedFailure.name("orders", "10.0.0.2:9000", original);
+
+        assertThat(named).hasCause(original.getCause());
+        assertThat(named.getSuppressed()).containsExactly(original.getSuppressed());
     }
 
     @Test
