@@ -13,7 +13,9 @@ import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
 
@@ -47,6 +49,9 @@ public final class TcpServer implements Closeable {
     private volatile boolean closed;
     private volatile int port = -1;
     private volatile int maxConnections = Integer.MAX_VALUE;
+    /** Makes each connection's handler thread; null: a daemon platform thread named gtcp-conn-port-n. */
+    private volatile ThreadFactory threadFactory;
+    private final AtomicLong acceptedCount = new AtomicLong();
     private boolean accepting;
 
     /** A plain TCP server on {@code address} ({@code ":0"} or {@code "127.0.0.1:0"}: a free port). */
@@ -70,6 +75,20 @@ public final class TcpServer implements Closeable {
             throw new IllegalArgumentException("maxConnections must be at least 1: " + max);
         }
         this.maxConnections = max;
+        return this;
+    }
+
+    /**
+     * Where each connection's handler runs: a thread made by {@code factory} (for instance virtual threads,
+     * {@code Thread.ofVirtual().factory()} on Java 21+) instead of a daemon platform thread of its own. Set it
+     * before {@link #start()}; a factory that fails or gives no thread drops that connection, as a JVM out of
+     * threads does.
+     */
+    public TcpServer threadFactory(ThreadFactory factory) {
+        if (factory == null) {
+            throw new IllegalArgumentException("threadFactory must not be null");
+        }
+        this.threadFactory = factory;
         return this;
     }
 
@@ -167,13 +186,24 @@ public final class TcpServer implements Closeable {
             return;
         }
         live.add(conn);
+        acceptedCount.incrementAndGet();
         if (closed) { // close() may have swept the set before this connection joined it
             closeQuietly(conn);
             return;
         }
         try {
-            Thread worker = new Thread(() -> handle(conn), "gtcp-conn-" + port + "-" + connectionIds.incrementAndGet());
-            worker.setDaemon(true);
+            Runnable work = () -> handle(conn);
+            ThreadFactory factory = threadFactory;
+            Thread worker;
+            if (factory == null) {
+                worker = new Thread(work, "gtcp-conn-" + port + "-" + connectionIds.incrementAndGet());
+                worker.setDaemon(true);
+            } else {
+                worker = factory.newThread(work);
+                if (worker == null) {
+                    throw new IllegalStateException("the thread factory gave no thread");
+                }
+            }
             worker.start();
         } catch (OutOfMemoryError | RuntimeException noThread) {
             // no thread for it: drop this connection, keep accepting the others
@@ -217,6 +247,11 @@ public final class TcpServer implements Closeable {
     /** How many connections are being served right now. */
     public int connectionCount() {
         return live.size();
+    }
+
+    /** How many connections were taken into service so far (not those refused over {@link #maxConnections}). */
+    public long acceptedCount() {
+        return acceptedCount.get();
     }
 
     /** Stops accepting and closes every live connection. Idempotent. */
