@@ -87,10 +87,12 @@ public final class TcpServer implements Closeable {
         return new TcpServer(address, new PkgLoop(handler, o));
     }
 
-    /** {@link #ofPkg(String, PkgHandler, PkgOption...)} over TLS; {@code tls} null means plain TCP. */
-    public static TcpServer ofPkg(String address, PkgHandler handler, SSLContext tls, PkgOption... option) {
-        PkgOption o = option != null && option.length > 0 && option[0] != null ? option[0] : PkgOption.defaults();
-        return new TcpServer(address, new PkgLoop(handler, o), tls);
+    /**
+     * {@link #ofPkg(String, PkgHandler, PkgOption...)} over TLS: {@code option} null means gtcp's 2-byte header,
+     * {@code tls} null means plain TCP.
+     */
+    public static TcpServer ofPkg(String address, PkgHandler handler, PkgOption option, SSLContext tls) {
+        return new TcpServer(address, new PkgLoop(handler, option != null ? option : PkgOption.defaults()), tls);
     }
 
     /**
