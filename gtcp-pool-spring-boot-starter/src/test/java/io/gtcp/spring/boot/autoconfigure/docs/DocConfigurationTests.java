@@ -45,7 +45,7 @@ class DocConfigurationTests {
             assertThat(context.getBean(OrderClient.class).call(PING)).isEqualTo(PING);
             assertThat(context.getBean("ordersPoolConnFactory", PoolConnFactory.class).maxSize()).isEqualTo(16);
             String scrape = context.getBean(PrometheusMeterRegistry.class).scrape();
-            assertThat(scrape).contains("pool=\"orders\"").contains("address=\"" + server.address() + "\"");
+            assertThat(scrape).contains("gtcp_pool_connections_active{address=\"" + server.address() + "\",pool=\"orders\"}");
             CompositeHealthContributor gtcp = context.getBean("gtcpHealthContributor",
                     CompositeHealthContributor.class);
             gtcp.stream().forEach((pool) -> assertThat(((HealthIndicator) pool.contributor()).health().getStatus())
