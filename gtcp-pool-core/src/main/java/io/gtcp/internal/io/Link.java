@@ -46,6 +46,8 @@ public final class Link implements Closeable {
     private boolean eof;
     private int retriesLeft;
     private long retryIntervalNanos;
+    /** Bytes read from the socket so far: whether any byte of a reply arrived costs one add per read. */
+    private long received;
 
     Link(Transport io) {
         this.io = io;
@@ -291,6 +293,8 @@ public final class Link implements Closeable {
                 int n = io.read(dst, off, len, deadline);
                 if (n < 0) {
                     eof = true;
+                } else {
+                    received += n;
                 }
                 return n;
             } catch (SocketTimeoutException e) {
@@ -354,6 +358,14 @@ public final class Link implements Closeable {
         }
     }
 
+    /**
+     * Bytes read from the socket over the link's life, whether or not a caller took them yet: a caller that reads
+     * this before a receive and again after a failure knows whether any byte of the reply had arrived.
+     */
+    public long received() {
+        return received;
+    }
+
     // ------------------------------------------------------------------ health
 
     /** True when bytes nobody read are in the buffer or the stream has ended; no system call. */
@@ -370,6 +382,21 @@ public final class Link implements Closeable {
             return io.hasUnreadBytes();
         } catch (IOException | RuntimeException e) {
             return true;
+        }
+    }
+
+    /**
+     * True when bytes of a next message have arrived (in the buffer or the socket) or the stream has ended; safe
+     * to ask from another thread while the owner is blocked reading (a stale answer is possible, a wait is not).
+     */
+    public boolean hasArrivedBytes() {
+        if (pos < lim || eof) {
+            return true;
+        }
+        try {
+            return io.socketHasBytes();
+        } catch (IOException | RuntimeException e) {
+            return false; // closed or failing: nothing of a next message can be lost by closing it
         }
     }
 
