@@ -356,9 +356,6 @@ public final class AddressPool {
         if (l != Listeners.NONE) {
             l.connectionReleased(address, System.nanoTime() - entry.borrowedAt);
         }
-        if (healthy && used) {
-            health.recordSuccess();
-        }
         CloseReason reason;
         if (!healthy) {
             reason = CloseReason.BROKEN;
