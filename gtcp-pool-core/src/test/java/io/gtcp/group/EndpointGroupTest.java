@@ -68,17 +68,19 @@ class EndpointGroupTest {
     }
 
     @Test
-    void aGroupOfOneNameResolvingToOneAddressKeepsTheNameItWasGiven() throws IOException {
+    void aGroupOfOneNameResolvingToOneAddressIsNamedByThatAddress() throws IOException {
+        // api.md, "Endpoints keep their identity": an endpoint is its ip:port whatever the answer's size
         ThreeServers servers = closer.using(ThreeServers.plain());
         String name = "svc.test:" + servers.port();
         PoolConnFactory pool = closer.using(PoolConnFactory.builder().address(name)
                 .resolver(resolver(Map.of("svc.test", List.of(servers.ip(1))))).build());
 
-        assertThat(Calls.call(pool)).isEqualTo(name);
+        assertThat(Calls.call(pool)).isEqualTo(servers.address(1));
 
         assertThat(servers.served(1)).isEqualTo(1); // dialled the address the resolver gave
-        assertThat(pool.stats(name).idle()).isEqualTo(1);
-        assertThat(pool.endpoints()).extracting(EndpointStatus::address).containsExactly(name);
+        assertThat(pool.stats(servers.address(1)).idle()).isEqualTo(1);
+        assertThat(pool.endpoints()).extracting(EndpointStatus::address).containsExactly(servers.address(1));
+        assertThat(pool.address()).as("the configured address stays what was configured").isEqualTo(name);
     }
 
     @Test

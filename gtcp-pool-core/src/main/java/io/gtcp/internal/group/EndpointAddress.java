@@ -11,8 +11,8 @@ import java.net.InetSocketAddress;
  * endpoint is identified by all three: if a name comes to resolve to another IP, that is another endpoint, and the
  * old one is drained rather than silently redirected.
  *
- * @param address the endpoint's name: {@code ip:port}, or the entry itself for an IP entry and for a group of
- *                one entry resolving to one address
+ * @param address the endpoint's name: {@code ip:port} (for an IP entry, the entry as written), whatever the
+ *                number of addresses its host name resolved to
  * @param dialAs  the configured {@code host:port} whose host TLS verifies
  * @param target  the resolved address to dial; null to resolve {@code address} when dialling (an IP entry, which
  *                needs no name service)

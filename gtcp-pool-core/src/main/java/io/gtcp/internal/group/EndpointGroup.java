@@ -326,10 +326,8 @@ public final class EndpointGroup {
                         left.add(e);
                     }
                 }
-                if (next.length == 1 && next[0].ejected) { // a group of one is never ejected
-                    detector.restore(next[0]);
-                    restored.add(next[0]);
-                }
+                // a smaller group may eject fewer (a group of one none): the ejections over its limit end now
+                restored.addAll(detector.restoreOverLimit(next));
                 members = new Members(next);
             }
         } finally {
@@ -338,6 +336,9 @@ public final class EndpointGroup {
         for (Endpoint e : left) {
             e.stopWatchingHealth();
             pools.drain(e.pool);
+        }
+        for (Endpoint e : restored) {
+            e.pool.closeIdle(CloseReason.EJECTED); // as any restore: its first borrow dials afresh
         }
         announceRestored(restored);
         if (current == Members.NONE && left.isEmpty()) {

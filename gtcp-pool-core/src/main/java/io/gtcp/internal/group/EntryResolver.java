@@ -20,9 +20,13 @@ import java.util.Set;
  *
  * <p>Why it remembers: a name that fails to resolve (a DNS hiccup) keeps the endpoints of its last good answer,
  * so a resolver outage never empties a group that was working; a name that never resolved contributes nothing
- * yet. Why a group of one entry resolving to one address keeps the entry's name: that is what
- * {@code address("db.internal:9000")} always meant, and its stats, events and meters stay under the name the
- * user gave (still dialling the resolved IP, so a plugged-in resolver is honoured).
+ * yet.
+ *
+ * <p>Why an endpoint is always its {@code ip:port}, even the one address of a one-address answer: an endpoint's
+ * identity must not depend on how many addresses the answer holds. Were a lone address named after the host, an
+ * answer going from two addresses to one (or from one to two) would rename the address that stayed, and a
+ * renamed endpoint is another endpoint: its healthy connections drained, its meters and stats restarted, new
+ * dials made, all for a server that never changed.
  *
  * <p>Used by one thread at a time (the factory's constructor, then its refresh thread).
  */
@@ -45,14 +49,12 @@ final class EntryResolver {
      * The endpoints of {@code entries}, in their order (an address given twice counts once). A name that does not
      * resolve keeps its last good answer; its failure is added to {@code failures}.
      *
-     * @param configured whether the entries are the builder's (not a source's): a single one that resolves to one
-     *                   address then keeps its name (see the class comment)
      */
-    List<EndpointAddress> resolve(List<String> entries, boolean configured, List<Exception> failures) {
+    List<EndpointAddress> resolve(List<String> entries, List<Exception> failures) {
         Set<String> seen = new LinkedHashSet<>();
         List<EndpointAddress> endpoints = new ArrayList<>();
         for (String entry : entries) {
-            for (EndpointAddress e : resolveEntry(entry, configured && entries.size() == 1, failures)) {
+            for (EndpointAddress e : resolveEntry(entry, failures)) {
                 if (seen.add(e.address())) {
                     endpoints.add(e);
                 }
@@ -62,7 +64,7 @@ final class EntryResolver {
         return endpoints;
     }
 
-    private List<EndpointAddress> resolveEntry(String entry, boolean keepName, List<Exception> failures) {
+    private List<EndpointAddress> resolveEntry(String entry, List<Exception> failures) {
         String host = Addresses.host(entry);
         if (isIpLiteral(host)) {
             return List.of(EndpointAddress.literal(entry));
@@ -87,8 +89,7 @@ final class EntryResolver {
                 continue;
             }
             InetSocketAddress target = new InetSocketAddress(ip, port);
-            String name = keepName && ips.size() == 1 ? entry : Addresses.format(target);
-            endpoints.add(new EndpointAddress(name, entry, target));
+            endpoints.add(new EndpointAddress(Addresses.format(target), entry, target));
         }
         List<EndpointAddress> answer = List.copyOf(endpoints);
         lastGood.put(entry, answer);

@@ -2,6 +2,9 @@ package io.gtcp.internal.group;
 
 import io.gtcp.OutlierEjection;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The rules of outlier ejection, in the manner of Envoy's: when an endpoint has failed often enough in a row to
  * leave the rotation, for how long, and when it comes back. The failure count itself is the pool's
@@ -99,6 +102,36 @@ final class OutlierDetector {
         if (!endpoint.onProbation) {
             endpoint.ejectionsInARow = 0;
         }
+    }
+
+    /**
+     * Restores the ejected endpoints of {@code members} beyond what {@link #maxEjected} allows for its size, those
+     * whose ejection would end first first; returns them. After a refresh shrank the group: 2 of 4 ejected at
+     * 50 % is within the rule, both of the 2 that remain is not.
+     */
+    List<Endpoint> restoreOverLimit(Endpoint[] members) {
+        int ejected = 0;
+        for (Endpoint e : members) {
+            if (e.ejected) {
+                ejected++;
+            }
+        }
+        int over = ejected - maxEjected(members.length);
+        if (over <= 0) {
+            return List.of();
+        }
+        List<Endpoint> restored = new ArrayList<>(over);
+        for (; over > 0; over--) {
+            Endpoint first = null;
+            for (Endpoint e : members) {
+                if (e.ejected && (first == null || e.ejectedUntil - first.ejectedUntil < 0)) {
+                    first = e;
+                }
+            }
+            restore(first);
+            restored.add(first);
+        }
+        return restored;
     }
 
     /** How many endpoints of a group of {@code size} may be ejected at once. */

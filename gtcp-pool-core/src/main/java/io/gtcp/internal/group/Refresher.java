@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * with the factory.
  *
  * <p>Why it keeps the old list on failure: a registry or DNS outage says nothing about the servers, which are
- * most likely still there. A person sees one WARN when refreshing starts failing, a reminder at most once a
+ * most likely still there. A poll or resolution of which every entry is unusable (malformed, or names that do not
+ * resolve) is such a failure too; only an answer with no entries at all (a service scaled to zero) empties the
+ * group. A person sees one WARN when refreshing starts failing, a reminder at most once a
  * minute while it goes on, and one INFO when it works again, rather than a line every cycle.
  */
 final class Refresher {
@@ -60,27 +62,37 @@ final class Refresher {
     void refresh() {
         List<Exception> failures = new ArrayList<>();
         List<String> entries;
+        int offered;
         if (config.source() != null) {
+            List<String> polled;
             try {
-                entries = poll(failures);
+                polled = config.source().endpoints();
+                if (polled == null) {
+                    throw new IOException("the endpoint source returned null");
+                }
             } catch (IOException | RuntimeException e) {
                 failures.add(e);
-                report(failures, "polling the endpoint source failed");
+                report(failures, "polling the endpoint source failed", true);
                 return; // the previous endpoints stay
             }
+            offered = polled.size();
+            entries = wellFormed(polled, failures);
         } else {
             entries = config.entries();
+            offered = entries.size();
         }
-        group.update(resolver.resolve(entries, config.source() == null, failures));
-        report(failures, "some entries could not be resolved or used");
+        List<EndpointAddress> endpoints = resolver.resolve(entries, failures);
+        if (endpoints.isEmpty() && offered > 0) {
+            // every entry unusable (malformed, or a name that never resolved): a failed poll, not an empty service
+            report(failures, "no entry could be resolved or used", true);
+            return;
+        }
+        group.update(endpoints);
+        report(failures, "some entries could not be resolved or used", false);
     }
 
-    /** The source's entries now; malformed ones are left out (and reported), a null answer is a failed poll. */
-    private List<String> poll(List<Exception> failures) throws IOException {
-        List<String> polled = config.source().endpoints();
-        if (polled == null) {
-            throw new IOException("the endpoint source returned null");
-        }
+    /** The well-formed entries of a poll; the malformed ones are left out and reported. */
+    private static List<String> wellFormed(List<String> polled, List<Exception> failures) {
         List<String> entries = new ArrayList<>(polled.size());
         for (String entry : polled) {
             try {
@@ -95,7 +107,8 @@ final class Refresher {
         return entries;
     }
 
-    private void report(List<Exception> failures, String what) {
+    /** Logs a change of the refresh's state; {@code kept}: the group was left as it was. */
+    private void report(List<Exception> failures, String what, boolean kept) {
         if (failures.isEmpty()) {
             group.problem(null);
             if (failing) {
@@ -112,8 +125,11 @@ final class Refresher {
         long now = System.nanoTime();
         if (!failing || now - lastWarnedAt >= REMIND_EVERY_NANOS) {
             lastWarnedAt = now;
-            log.warn("endpoint group '{}': {} ({}{}); keeping the previous endpoints {}", name, what, first,
-                    failures.size() > 1 ? " and " + (failures.size() - 1) + " more" : "", group.addresses());
+            List<String> endpoints = group.addresses();
+            String outcome = !kept ? "endpoints now " + endpoints : endpoints.isEmpty()
+                    ? "the group has no endpoints yet" : "keeping the previous endpoints " + endpoints;
+            log.warn("endpoint group '{}': {} ({}{}); {}", name, what, first,
+                    failures.size() > 1 ? " and " + (failures.size() - 1) + " more" : "", outcome);
         }
         failing = true;
     }

@@ -42,6 +42,7 @@ final class AddressDialer {
     private final SSLContext tls;
     private final EndpointHealth health;
     private final LongAdder created = new LongAdder();
+    private final LifetimeCounts lifetime;
     private volatile InetSocketAddress resolved;
     private volatile long resolvedAt;
     /** Dials under way for the pool's places (not reconnects): {@link #close()} ends them. */
@@ -49,7 +50,8 @@ final class AddressDialer {
     private volatile boolean closed;
 
     AddressDialer(String poolName, String address, String dialAs, InetSocketAddress fixedTarget, SSLContext tls,
-                  EndpointHealth health) {
+                  EndpointHealth health, LifetimeCounts lifetime) {
+        this.lifetime = lifetime;
         this.poolName = poolName;
         this.address = address;
         this.dialAs = dialAs;
@@ -106,6 +108,7 @@ final class AddressDialer {
             throw NamedFailure.name(poolName, address, e); // the caller learns which pool and server failed
         }
         created.increment();
+        lifetime.created.increment();
         long nanos = System.nanoTime() - start;
         if (log.isDebugEnabled()) {
             log.debug("created {} in {} ms", link, TimeUnit.NANOSECONDS.toMillis(nanos));

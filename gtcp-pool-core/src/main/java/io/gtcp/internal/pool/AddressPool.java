@@ -76,10 +76,13 @@ public final class AddressPool {
     private final LeakWatch leakWatch;
     private final AtomicReferenceArray<PoolEntry> slots;
     private final AtomicInteger total = new AtomicInteger();
+    /** Places taken by {@code minIdle} dials under way ({@link PoolUpkeep}): in {@code total}, but neither active nor idle. */
+    final AtomicInteger fillDials = new AtomicInteger();
     private final BusyCount busy = new BusyCount();
     private final Waiters waiters = new Waiters(this);
     private final LongAdder closed = new LongAdder();
     private final LongAdder acquireTimeouts = new LongAdder();
+    private final LifetimeCounts lifetime;
     private final EndpointHealth health;
     private volatile Listeners listeners;
     private volatile boolean shutdown;
@@ -90,15 +93,16 @@ public final class AddressPool {
     private static final int RETIRED = Integer.MIN_VALUE / 2;
 
     public AddressPool(String address, PoolConfig config, Listeners listeners, ScheduledExecutorService scheduler) {
-        this(address, address, null, config, listeners, scheduler);
+        this(address, address, null, config, listeners, scheduler, new LifetimeCounts());
     }
 
     /**
      * The pool of an endpoint of a group: named {@code address} (its stats and events), dialling {@code target}
-     * (null: {@code address} resolved at dial time) under the name {@code dialAs}, whose host TLS verifies.
+     * (null: {@code address} resolved at dial time) under the name {@code dialAs}, whose host TLS verifies. Its
+     * dials, closes and acquire timeouts are counted in {@code lifetime} too, the factory's counts.
      */
     public AddressPool(String address, String dialAs, java.net.InetSocketAddress target, PoolConfig config,
-                       Listeners listeners, ScheduledExecutorService scheduler) {
+                       Listeners listeners, ScheduledExecutorService scheduler, LifetimeCounts lifetime) {
         this.address = address;
         this.config = config;
         this.checkIdleAfterNanos = Math.max(0, config.staleCheckAfterNanos() - CoarseClock.SLACK_NANOS);
@@ -106,7 +110,9 @@ public final class AddressPool {
         this.leakWatch = new LeakWatch(address, config.leakDetectionNanos(), scheduler);
         this.slots = new AtomicReferenceArray<>(config.maxSize());
         this.health = new EndpointHealth(address);
-        this.dialer = new AddressDialer(config.name(), address, dialAs, target, config.sslContext(), health);
+        this.lifetime = lifetime;
+        this.dialer = new AddressDialer(config.name(), address, dialAs, target, config.sslContext(), health,
+                lifetime);
         this.upkeep = new PoolUpkeep(this);
     }
 
@@ -328,6 +334,7 @@ public final class AddressPool {
     /** Closes a link that no entry holds any more, counting and reporting it. */
     private void discard(Link link, CloseReason reason) {
         closed.increment();
+        lifetime.closed.increment();
         link.abort();
         if (log.isDebugEnabled()) {
             log.debug("closed {} ({})", link, reason);
@@ -391,6 +398,7 @@ public final class AddressPool {
         total.decrementAndGet();
         waiters.wakeOne(); // a place is free: a waiter may dial
         closed.increment();
+        lifetime.closed.increment();
         if (reason == CloseReason.BROKEN || reason == CloseReason.OUT_OF_SYNC || reason == CloseReason.STALE
                 || reason == CloseReason.EJECTED) { // no goodbye to a peer that is gone or failing
             entry.link.abort();
@@ -408,6 +416,7 @@ public final class AddressPool {
     /** The acquire timeout of a caller that waited since {@code start}, with what a person needs to see why. */
     AcquireTimeoutException exhausted(long start, int othersWaiting) {
         acquireTimeouts.increment();
+        lifetime.acquireTimeouts.increment();
         listeners.acquireTimedOut(address);
         long now = System.nanoTime();
         int idle = idleCount(false); // an entry being handed to another waiter is not free for this one
@@ -452,8 +461,8 @@ public final class AddressPool {
 
     public PoolStats stats() {
         int idle = idleCount();
-        int all = Math.max(0, total.get());
-        return new PoolStats(idle, Math.max(0, all - idle), waiters.count(), Math.max(all, idle),
+        int active = Math.max(0, total.get() - fillDials.get() - idle); // a minIdle dial serves nobody yet
+        return new PoolStats(idle, active, waiters.count(), idle + active,
                 dialer.created(), closed.sum(), acquireTimeouts.sum());
     }
 

@@ -32,6 +32,13 @@ public final class AddressPools {
 
     private final PoolConfig config;
     private final ConcurrentHashMap<String, AddressPool> pools = new ConcurrentHashMap<>();
+    /** Counts of every pool the factory ever had, for a {@link #stats()} that never falls back. */
+    private final LifetimeCounts lifetime = new LifetimeCounts();
+    /**
+     * Pools that left the map but may still have connections out (a drained endpoint, a replaced pool): their
+     * borrowed connections count as active until they come back. Dropped once empty.
+     */
+    private final Set<AddressPool> leaving = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Housekeeper housekeeper;
     private volatile Listeners listeners;
@@ -74,7 +81,7 @@ public final class AddressPools {
             if (pool != null) {
                 return pool;
             }
-            pool = new AddressPool(address, config, listeners, scheduler());
+            pool = new AddressPool(address, address, null, config, listeners, scheduler(), lifetime);
             pools.put(address, pool);
             listeners.poolAdded(address);
         } finally {
@@ -94,7 +101,7 @@ public final class AddressPools {
         AddressPool replaced;
         lock.lock();
         try {
-            pool = new AddressPool(address, dialAs, target, config, listeners, scheduler());
+            pool = new AddressPool(address, dialAs, target, config, listeners, scheduler(), lifetime);
             replaced = pools.put(address, pool);
             if (replaced != null) {
                 listeners.poolRemoved(address);
@@ -104,6 +111,7 @@ public final class AddressPools {
             lock.unlock();
         }
         if (replaced != null && drainReplaced.test(replaced)) {
+            leave(replaced);
             replaced.shutdown();
         }
         if (!shutIfClosed(pool)) {
@@ -115,7 +123,14 @@ public final class AddressPools {
     /** Unregisters a pool (its meters go) and closes it: idle connections now, borrowed ones on return. */
     public void drain(AddressPool pool) {
         forget(pool);
+        leave(pool);
         pool.shutdown();
+    }
+
+    /** Keeps a pool that left the map in the stats while it has connections out. */
+    private void leave(AddressPool pool) {
+        leaving.removeIf(p -> p.total() <= 0); // those that emptied meanwhile: nothing more to count
+        leaving.add(pool);
     }
 
     /** Drops a pool from the map, so that addresses used once and never again do not pile up. */
@@ -140,13 +155,30 @@ public final class AddressPools {
         return true;
     }
 
-    /** All pools added together. */
+    /**
+     * All pools added together: the connections of the pools now, and of those that left with connections still
+     * out; the counts ({@code created}, {@code closed}, {@code acquireTimeouts}) of the factory's whole life.
+     */
     public PoolStats stats() {
-        PoolStats sum = PoolStats.EMPTY;
+        int idle = 0;
+        int active = 0;
+        int pending = 0;
         for (AddressPool pool : pools.values()) {
-            sum = sum.plus(pool.stats());
+            PoolStats s = pool.stats();
+            idle += s.idle();
+            active += s.active();
+            pending += s.pending();
         }
-        return sum;
+        for (AddressPool pool : leaving) {
+            if (pools.get(pool.address()) != pool) { // not counted above (a pool may come back under its address)
+                PoolStats s = pool.stats();
+                idle += s.idle();
+                active += s.active();
+                pending += s.pending();
+            }
+        }
+        return new PoolStats(idle, active, pending, idle + active, lifetime.created(), lifetime.closed(),
+                lifetime.acquireTimeouts());
     }
 
     /** The pool of one address; all zero if it has none. */

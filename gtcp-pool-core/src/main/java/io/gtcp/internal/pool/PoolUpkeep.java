@@ -91,20 +91,29 @@ public final class PoolUpkeep {
     public void fillMinIdle() {
         // a background dial only reserves its place: borrowers finding the pool full meanwhile wait as waiters
         // (under the acquire timeout, without spinning) and are woken when the new entry becomes idle
-        while (!pool.isShutdown() && pool.idleCount() < config.minIdle() && pool.reserve()) {
+        // such a dial is for nobody: counted apart (fillDials), it is neither active nor idle in the stats
+        while (!pool.isShutdown() && pool.idleCount() < config.minIdle()) {
+            pool.fillDials.incrementAndGet(); // before the place is taken, so the stats never see it as active
+            if (!pool.reserve()) {
+                pool.fillDials.decrementAndGet();
+                return;
+            }
             PoolEntry entry;
             try {
                 entry = pool.dial(config.connectTimeoutNanos(), PoolEntry.RESERVED);
             } catch (IOException e) {
                 pool.unreserve();
+                pool.fillDials.decrementAndGet();
                 return; // reported by the pool's dial, through the address's health
             } catch (Throwable e) {
                 pool.unreserve();
+                pool.fillDials.decrementAndGet();
                 throw e;
             }
             entry.lastReturned = System.nanoTime();
             entry.lastChecked = entry.lastReturned;
             entry.setState(PoolEntry.IDLE);
+            pool.fillDials.decrementAndGet(); // after it is idle: for a moment it counts twice, never as active
             pool.idleAgain();
             if (pool.isShutdown() && entry.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
                 pool.remove(entry, CloseReason.FACTORY_CLOSED);
