@@ -72,13 +72,28 @@ public final class PoolConnFactory implements Closeable {
     private PoolConnFactory(PoolConfig config, GroupConfig group, Listeners listeners) {
         this.config = config;
         this.pools = new AddressPools(config, listeners, this::retirable);
-        this.endpointGroup = group.isConfigured()
-                ? EndpointGroup.start(config.name(), group, new GroupPools(), pools.scheduler()) : null;
+        try {
+            this.endpointGroup = group.isConfigured() ? EndpointGroup.start(config.name(), group, new GroupPools(),
+                    pools.scheduler(), startWaitNanos(config)) : null;
+        } catch (Throwable e) { // a build() that throws leaves no thread behind
+            pools.close();
+            throw e;
+        }
         log.info("pool '{}' started: {}, max {} per address, min idle {}, idle ttl {} ms, connect timeout {} ms, "
                 + "acquire timeout {} ms{}", config.name(), config.address() != null ? config.address()
                 : group.entries().isEmpty() ? "any address" : group.entries(), config.maxSize(), config.minIdle(),
                 millis(config.ttlNanos()), millis(config.connectTimeoutNanos()), millis(config.acquireTimeoutNanos()),
                 config.sslContext() != null ? ", TLS" : "");
+    }
+
+    /**
+     * How long {@code build()} (and a {@code get()} on an empty group) waits for a name resolution or a discovery
+     * poll: the connect timeout, or the default one when the connect timeout is unlimited, so that nothing
+     * blocks an application's start for good.
+     */
+    private static long startWaitNanos(PoolConfig config) {
+        long connect = config.connectTimeoutNanos();
+        return connect > 0 ? connect : DEFAULT_CONNECT_TIMEOUT.toNanos();
     }
 
     private static long millis(long nanos) {

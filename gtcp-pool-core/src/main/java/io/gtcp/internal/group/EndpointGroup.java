@@ -2,6 +2,7 @@ package io.gtcp.internal.group;
 
 import io.gtcp.AcquireTimeoutException;
 import io.gtcp.CloseReason;
+import io.gtcp.Conn;
 import io.gtcp.EndpointStatus;
 import io.gtcp.internal.pool.AddressPool;
 
@@ -63,15 +64,20 @@ public final class EndpointGroup {
     }
 
     /**
-     * The group of a factory named {@code name}: its first membership resolved (or polled) now, on the caller's
-     * thread, then refreshed on a thread of its own if there is anything to refresh. {@code timer} runs the
-     * restore of ejected endpoints.
+     * The group of a factory named {@code name}: its first membership resolved (or polled) now, waiting at most
+     * {@code waitNanos} for a name service or a source (then it starts empty and the next refresh or
+     * {@code get()} tries again), then refreshed on a thread of its own if there is anything to refresh.
+     * {@code timer} runs the restore of ejected endpoints. If it throws, it leaves no thread behind.
      */
     public static EndpointGroup start(String name, GroupConfig config, EndpointPools pools,
-                                      ScheduledExecutorService timer) {
+                                      ScheduledExecutorService timer, long waitNanos) {
         EndpointGroup group = new EndpointGroup(name, config, pools, timer);
-        group.refresher.refresh();
-        group.refresher.start();
+        try {
+            group.refresher.start(waitNanos);
+        } catch (Throwable e) {
+            group.close();
+            throw e;
+        }
         return group;
     }
 
@@ -85,7 +91,8 @@ public final class EndpointGroup {
         }
         Endpoint[] candidates = m.usable.length > 0 ? m.usable : m.all; // all ejected: try them anyway
         if (candidates.length == 0) {
-            throw closed ? closedException() : empty();
+            m = refreshedWhenEmpty(connectTimeoutNanos);
+            candidates = m.usable.length > 0 ? m.usable : m.all;
         }
         Endpoint chosen = balancer.pick(candidates);
         T conn;
@@ -95,6 +102,29 @@ public final class EndpointGroup {
             return failover(m, chosen, failed, opener, connectTimeoutNanos, true);
         }
         return conn != null ? conn : failover(m, chosen, left(chosen, null), opener, connectTimeoutNanos, true);
+    }
+
+    /**
+     * The membership after a refresh asked for by a borrower that found the group empty (the first resolution
+     * may still be under way, or may have failed): it waits for it at most the connect timeout, or the
+     * default one if that is unlimited. Throws if the group is still empty.
+     */
+    private Members refreshedWhenEmpty(long connectTimeoutNanos) throws IOException {
+        if (closed) {
+            throw closedException();
+        }
+        long waitNanos = connectTimeoutNanos > 0 ? connectTimeoutNanos : Conn.DEFAULT_CONNECT_TIMEOUT.toNanos();
+        try {
+            refresher.refreshAndWait(waitNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while endpoint group '" + name + "' was refreshed");
+        }
+        Members m = members;
+        if (m.all.length == 0) {
+            throw closed ? closedException() : empty();
+        }
+        return m;
     }
 
     /**

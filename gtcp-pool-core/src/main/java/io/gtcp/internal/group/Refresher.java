@@ -5,23 +5,28 @@ import io.gtcp.internal.io.Addresses;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a group's membership current: polls its {@link io.gtcp.EndpointSource} (or takes its static entries),
- * resolves the host names, and hands the result to the group, once when the factory is built and then every
- * {@code refreshEvery}.
+ * resolves the host names, and hands the result to the group, once when the factory is built (waiting at most the
+ * connect timeout for it), then every {@code refreshEvery}, and when a borrower finds the group empty.
  *
  * <p>Why a thread of its own ({@code gtcp-pool-refresh-<name>}): a resolver or a discovery registry can block for
- * seconds, and neither the borrowers nor the housekeeper (whose ticks expire connections) may wait for it. The
- * thread exists only when refreshing can change anything (a source, or a host name among the entries) and ends
- * with the factory.
+ * seconds, and neither the application's start, the borrowers nor the housekeeper (whose ticks expire
+ * connections) may wait for it without a bound. The thread exists only when refreshing can change anything (a
+ * source, or a host name among the entries) and ends with the factory.
  *
  * <p>Why it keeps the old list on failure: a registry or DNS outage says nothing about the servers, which are
  * most likely still there. A poll or resolution of which every entry is unusable (malformed, or names that do not
@@ -33,6 +38,10 @@ final class Refresher {
 
     private static final Logger log = LoggerFactory.getLogger(Refresher.class);
     private static final long REMIND_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** A borrower of an empty group starts a refresh at most this often. */
+    private static final long ON_DEMAND_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Without a schedule, the refreshing thread ends after this long without work. */
+    private static final long IDLE_THREAD_SECONDS = 10;
 
     private final String name;
     private final GroupConfig config;
@@ -41,6 +50,13 @@ final class Refresher {
     private volatile ScheduledThreadPoolExecutor thread;
     /** A refresh asked for by {@link #refreshSoon()} waits on the thread: more requests meanwhile join it. */
     private final AtomicBoolean soonQueued = new AtomicBoolean();
+    /** Guards {@link #onDemand} and {@link #onDemandAt}. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** The refresh a borrower of an empty group last asked for (or the first one), and when it was asked. */
+    private Future<?> onDemand;
+    private long onDemandAt;
+    /** Whether {@code build()} stopped waiting for the first refresh. */
+    private volatile boolean firstAbandoned;
     // the refreshing thread's own
     private boolean failing;
     private long lastWarnedAt;
@@ -58,7 +74,7 @@ final class Refresher {
                 && (config.source() != null || config.entries().stream().anyMatch(EntryResolver::needsResolving));
     }
 
-    /** One refresh, on the calling thread: the first on the factory's constructor, then on the refresh thread. */
+    /** One refresh: on the refreshing thread, or on the factory's constructor when the entries are IP literals. */
     void refresh() {
         List<Exception> failures = new ArrayList<>();
         List<String> entries;
@@ -134,9 +150,22 @@ final class Refresher {
         failing = true;
     }
 
-    /** Starts refreshing every {@code refreshEvery} if there is anything to refresh. */
-    void start() {
-        if (!hasWork(config)) {
+    /** Whether a refresh may block: there is a source to poll or a host name to resolve. */
+    static boolean mayBlock(GroupConfig config) {
+        return config.source() != null || config.entries().stream().anyMatch(EntryResolver::needsResolving);
+    }
+
+    /**
+     * The first refresh, then refreshing every {@code refreshEvery} if there is anything to refresh. Entries that
+     * are all IP literals are taken at once, on the caller's thread. Otherwise the first refresh runs on the
+     * refreshing thread and the caller ({@code build()}) waits for it at most {@code waitNanos}: a name service
+     * or a registry that hangs must not hold up an application's start. When the wait ends first, the group
+     * starts empty; that refresh goes on and fills it when it ends, and the next one or a {@code get()} tries
+     * again. What the first refresh throws (an {@link Error}, say) is thrown here, as before there was a thread.
+     */
+    void start(long waitNanos) {
+        if (!mayBlock(config)) {
+            refresh();
             return;
         }
         String threadName = "gtcp-pool-refresh-" + name;
@@ -145,9 +174,85 @@ final class Refresher {
             t.setDaemon(true);
             return t;
         });
-        long every = config.refreshEveryNanos();
-        executor.scheduleWithFixedDelay(this::refreshQuietly, every, every, TimeUnit.NANOSECONDS);
+        if (!hasWork(config)) { // no schedule: the thread is there only for the refreshes asked for, and ends
+            executor.setKeepAliveTime(IDLE_THREAD_SECONDS, TimeUnit.SECONDS);
+            executor.allowCoreThreadTimeOut(true);
+        }
         thread = executor;
+        Future<?> first;
+        lock.lock();
+        try {
+            first = executor.submit(this::firstRefresh);
+            onDemand = first;
+            onDemandAt = System.nanoTime();
+        } finally {
+            lock.unlock();
+        }
+        if (hasWork(config)) {
+            long every = config.refreshEveryNanos();
+            executor.scheduleWithFixedDelay(this::refreshQuietly, every, every, TimeUnit.NANOSECONDS);
+        }
+        try {
+            first.get(waitNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            firstAbandoned = true;
+            log.warn("endpoint group '{}': {} did not answer within {} ms; starting with no endpoints, the next "
+                    + "refresh or get() tries again", name, config.source() != null ? "the endpoint source"
+                    : "the name service", TimeUnit.NANOSECONDS.toMillis(waitNanos));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw cause instanceof RuntimeException unchecked ? unchecked : new IllegalStateException(cause);
+        }
+    }
+
+    /** The first refresh; if {@code build()} stopped waiting for it, nobody else will see what it throws. */
+    private void firstRefresh() {
+        try {
+            refresh();
+        } catch (RuntimeException | Error e) {
+            if (firstAbandoned) {
+                log.warn("endpoint group '{}': the first refresh failed unexpectedly; trying again later", name, e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A refresh for a borrower that found the group empty: it joins the one under way (the first may still be),
+     * or starts one if the last started at least {@link #ON_DEMAND_GAP_NANOS} ago (an empty service must not
+     * turn every failing {@code get()} into a poll), and waits for it at most {@code waitNanos}.
+     */
+    void refreshAndWait(long waitNanos) throws InterruptedException {
+        ScheduledThreadPoolExecutor executor = thread;
+        if (executor == null) {
+            return; // IP literals only: there is nothing a refresh could find
+        }
+        Future<?> f;
+        lock.lock();
+        try {
+            f = onDemand;
+            long now = System.nanoTime();
+            if (f == null || f.isDone() && now - onDemandAt >= ON_DEMAND_GAP_NANOS) {
+                f = executor.submit(this::refreshQuietly);
+                onDemand = f;
+                onDemandAt = now;
+            }
+        } catch (RejectedExecutionException stopped) {
+            return;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            f.get(waitNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException | CancellationException e) {
+            // the group says what it has; a refresh that failed has been reported
+        }
     }
 
     /** A periodic refresh must survive anything one cycle throws, or the schedule would stop for good. */
@@ -166,7 +271,7 @@ final class Refresher {
      */
     boolean refreshSoon() {
         ScheduledThreadPoolExecutor executor = thread;
-        if (executor == null) {
+        if (executor == null || !hasWork(config)) {
             return false;
         }
         if (soonQueued.compareAndSet(false, true)) {

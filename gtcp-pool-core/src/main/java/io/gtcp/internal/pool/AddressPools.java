@@ -51,7 +51,13 @@ public final class AddressPools {
         this.listeners = listeners;
         this.housekeeper = new Housekeeper(config.name(), housekeepingPeriod(config), pools::values, retirable,
                 this::forget);
-        CoarseClock.retain();
+        try {
+            CoarseClock.retain();
+        } catch (Throwable e) { // no thread may outlive a factory that failed to start
+            clockReleased.set(true);
+            housekeeper.close();
+            throw e;
+        }
     }
 
     /** The housekeeper's scheduled thread, for short timed tasks of the factory. */
