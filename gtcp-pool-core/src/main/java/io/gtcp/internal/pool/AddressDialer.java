@@ -3,6 +3,7 @@ package io.gtcp.internal.pool;
 import io.gtcp.internal.io.Deadlines;
 import io.gtcp.internal.io.DialAbort;
 import io.gtcp.internal.io.Link;
+import io.gtcp.internal.io.RetryGate;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -38,6 +39,8 @@ final class AddressDialer {
     private final InetSocketAddress fixedTarget;
     private final SSLContext tls;
     private final EndpointHealth health;
+    /** The factory's retry budget, which the {@link io.gtcp.Retry} repeats of every link dialled here ask. */
+    private final RetryGate retries;
     private final LongAdder created = new LongAdder();
     private volatile InetSocketAddress resolved;
     private volatile long resolvedAt;
@@ -46,12 +49,13 @@ final class AddressDialer {
     private volatile boolean closed;
 
     AddressDialer(String address, String dialAs, InetSocketAddress fixedTarget, SSLContext tls,
-                  EndpointHealth health) {
+                  EndpointHealth health, RetryGate retries) {
         this.address = address;
         this.dialAs = dialAs;
         this.fixedTarget = fixedTarget;
         this.tls = tls;
         this.health = health;
+        this.retries = retries;
     }
 
     /** A new connection, within {@code timeoutNanos} (0: no limit); reports it or the failure. */
@@ -101,6 +105,7 @@ final class AddressDialer {
             listeners.connectionFailed(address, e);
             throw e;
         }
+        link.retryGate(retries);
         created.increment();
         long nanos = System.nanoTime() - start;
         if (log.isDebugEnabled()) {

@@ -1,6 +1,7 @@
 package io.gtcp.internal.pool;
 
 import io.gtcp.CloseReason;
+import io.gtcp.internal.io.Deadlines;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -38,6 +39,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class Waiters {
 
+    /** A {@code maxPending} that waits for nothing: the borrow throws {@link EndpointFull} instead. */
+    static final int NO_WAIT = Integer.MIN_VALUE;
+
     /** How long a waiter competes with running borrowers before returns are handed to the waiters directly. */
     static final long STARVING_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -60,10 +64,11 @@ final class Waiters {
 
     /**
      * The way on for a borrower whose first scan found nothing idle: dial if there is room, else wait until an
-     * entry comes back or a place frees up, within the acquire timeout counted from {@code start}. The entry
-     * is counted in the pool's busy count; null if the pool was retired.
+     * entry comes back or a place frees up, within the acquire timeout counted from {@code start} and the
+     * call's {@code deadline}, unless {@code maxPending} callers wait already (negative: no limit;
+     * {@link #NO_WAIT}: never wait). The entry is counted in the pool's busy count; null if the pool was retired.
      */
-    PoolEntry borrow(long start, long connectTimeoutNanos) throws IOException {
+    PoolEntry borrow(long start, long connectTimeoutNanos, long deadline, int maxPending) throws IOException {
         boolean waiting = false;
         boolean starved = false;
         try {
@@ -84,13 +89,15 @@ final class Waiters {
                         waiting = false;
                         stopWaiting(starved); // a dialling borrower is not pending
                     }
-                    return pool.dialForBorrower(connectTimeoutNanos);
+                    return pool.dialForBorrower(Deadlines.bound(connectTimeoutNanos, deadline));
                 }
                 if (pool.total() < 0) {
                     return null; // retired: empty for good
                 }
                 if (!waiting) {
-                    count.incrementAndGet();
+                    if (!countIn(maxPending)) {
+                        throw pool.cannotWait(count.get(), maxPending);
+                    }
                     waiting = true;
                     continue; // look once more after counting in, so that no return goes unnoticed
                 }
@@ -98,7 +105,7 @@ final class Waiters {
                     starved = true;
                     starving.incrementAndGet();
                 }
-                long left = pool.config().acquireTimeoutNanos() - (now - start);
+                long left = Math.min(pool.config().acquireTimeoutNanos() - (now - start), deadline - now);
                 if (left <= 0 || !wakeUps.tryAcquire(left, TimeUnit.NANOSECONDS)) {
                     throw pool.exhausted(start, count.get() - 1);
                 }
@@ -111,6 +118,20 @@ final class Waiters {
                 stopWaiting(starved);
             }
         }
+    }
+
+    /** Counts a waiter in unless {@code maxPending} wait already (negative: no limit; {@link #NO_WAIT}: none). */
+    private boolean countIn(int maxPending) {
+        if (maxPending < 0 && maxPending != NO_WAIT) {
+            count.incrementAndGet();
+            return true;
+        }
+        for (int c = count.get(); c < maxPending; c = count.get()) {
+            if (count.compareAndSet(c, c + 1)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void stopWaiting(boolean starved) {
