@@ -3,6 +3,7 @@ package io.gtcp;
 import io.gtcp.internal.io.Deadlines;
 import io.gtcp.internal.io.Frames;
 import io.gtcp.internal.io.Link;
+import io.gtcp.internal.server.MessageGate;
 
 import java.io.Closeable;
 import java.io.EOFException;
@@ -60,9 +61,16 @@ public class Conn implements Closeable {
     long readTimeoutNanos;
     long writeTimeoutNanos;
     Retry defaultRetry = Retry.NONE;
+    /** A served connection's place between two messages (for a graceful shutdown); null on a client's. */
+    private final MessageGate gate;
 
     Conn(Link link) {
+        this(link, null);
+    }
+
+    Conn(Link link, MessageGate gate) {
         this.link = link;
+        this.gate = gate;
     }
 
     /** Dials {@code "host:port"} with the default 30 s connect timeout. */
@@ -135,7 +143,9 @@ public class Conn implements Closeable {
         Retry r = retry(retry);
         Link l = begin();
         try {
+            awaitingMessage();
             byte[] data = receive(l, length, readDeadline(callDeadline), r);
+            messageArrived();
             succeeded();
             return data;
         } catch (EOFException e) {
@@ -173,7 +183,9 @@ public class Conn implements Closeable {
         Retry r = retry(retry);
         Link l = begin();
         try {
+            awaitingMessage();
             byte[] data = l.readTill(til, readDeadline(Deadlines.NONE), r);
+            messageArrived();
             succeeded();
             return data;
         } catch (IOException e) {
@@ -265,7 +277,9 @@ public class Conn implements Closeable {
         Retry r = retry(o.retry());
         Link l = begin();
         try {
+            awaitingMessage();
             byte[] frame = receiveFrame(l, headerSize, max, readDeadline(callDeadline), r);
+            messageArrived();
             succeeded();
             return frame;
         } catch (IOException e) {
@@ -446,7 +460,27 @@ public class Conn implements Closeable {
 
     /** Writes one buffer: the single write path of every send variant. */
     void writeFrame(Link l, byte[] data, long deadline, Retry retry) throws IOException {
+        if (gate != null) {
+            gate.sending();
+        }
         l.write(data, deadline, retry);
+    }
+
+    /**
+     * Before a standalone receive: on a server that is draining, a receive that would wait for a new message of
+     * which nothing has arrived ends the connection instead, as a clean end of stream between two messages.
+     */
+    private void awaitingMessage() throws EOFException {
+        if (gate != null && gate.refusesNextMessage()) {
+            endedBetweenMessages = true;
+            throw new EOFException("server shutting down");
+        }
+    }
+
+    private void messageArrived() {
+        if (gate != null) {
+            gate.received();
+        }
     }
 
     // ------------------------------------------------------------------ helpers

@@ -1,7 +1,11 @@
 package io.gtcp;
 
 import io.gtcp.internal.io.Addresses;
+import io.gtcp.internal.io.Deadlines;
 import io.gtcp.internal.io.Link;
+import io.gtcp.internal.server.LiveConnections;
+import io.gtcp.internal.server.MessageGate;
+import io.gtcp.internal.server.PkgLoop;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -10,9 +14,9 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
@@ -31,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * also closes the live connections, so no handler outlives the server. {@link #maxConnections(int)} caps the
  * connections served at once: the excess are accepted and closed at once, so their clients promptly see an end
  * of stream (or a reset, if their request reached the closed socket first) instead of hanging in the backlog.
+ *
+ * <p>{@link #shutdown(Duration)} stops a server without failing its clients' requests: the listening socket
+ * closes at once (new dials are refused, so a pool fails over to another server), and each connection closes as
+ * soon as it is between two messages: at once if its handler waits for a next message of which no byte has
+ * arrived, else right after the reply to the message it is serving. "Between two messages" is a receive that
+ * follows a send (or is the connection's first); a handler that receives and never replies is closed when the
+ * grace ends. {@link #ofPkg} is the common request → reply server of the package protocol without the loop.
  */
 public final class TcpServer implements Closeable {
 
@@ -39,12 +50,14 @@ public final class TcpServer implements Closeable {
     private final String address;
     private final ConnHandler handler;
     private final SSLContext tls;
-    private final Set<Conn> live = ConcurrentHashMap.newKeySet();
+    private final LiveConnections live = new LiveConnections();
     private final AtomicInteger connectionIds = new AtomicInteger();
     private final ReentrantLock lifecycle = new ReentrantLock();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile ServerSocketChannel listener;
     private volatile boolean closed;
+    private volatile boolean shuttingDown;
+    private volatile ThreadFactory handlerThreads;
     private volatile int port = -1;
     private volatile int maxConnections = Integer.MAX_VALUE;
     private boolean accepting;
@@ -62,6 +75,28 @@ public final class TcpServer implements Closeable {
         }
         this.handler = handler;
         this.tls = tls;
+    }
+
+    /**
+     * A server of the package protocol: each connection runs {@code recvPkg → handler → sendPkg} in a loop with
+     * {@code option} (default: gtcp's 2-byte header) until its client closes. Not started: call {@link #start()}
+     * or {@link #run()}.
+     */
+    public static TcpServer ofPkg(String address, PkgHandler handler, PkgOption... option) {
+        PkgOption o = option != null && option.length > 0 && option[0] != null ? option[0] : PkgOption.defaults();
+        return new TcpServer(address, new PkgLoop(handler, o));
+    }
+
+    /**
+     * The threads that run the handlers, one per connection (default: a platform daemon thread each); for
+     * example virtual threads, {@code Thread.ofVirtual().name("gtcp-conn-", 0).factory()} on Java 21+.
+     */
+    public TcpServer handlerThreads(ThreadFactory threads) {
+        if (threads == null) {
+            throw new IllegalArgumentException("handlerThreads must not be null");
+        }
+        this.handlerThreads = threads;
+        return this;
     }
 
     /** Caps the connections served at once (default: no cap); the excess are closed right after accept. */
@@ -161,19 +196,20 @@ public final class TcpServer implements Closeable {
     private void serve(SocketChannel accepted) throws IOException {
         Conn conn;
         try {
-            conn = new Conn(Link.accepted(accepted, tls));
+            Link link = Link.accepted(accepted, tls);
+            MessageGate gate = live.gate(link);
+            conn = new Conn(link, gate);
+            if (!live.add(conn, gate) || closed) { // a shutdown may have swept the set before it joined
+                live.remove(conn);
+                closeQuietly(conn);
+                return;
+            }
         } catch (IOException e) {
             log.debug("dropping a connection on port {}: {}", port, e.toString());
             return;
         }
-        live.add(conn);
-        if (closed) { // close() may have swept the set before this connection joined it
-            closeQuietly(conn);
-            return;
-        }
         try {
-            Thread worker = new Thread(() -> handle(conn), "gtcp-conn-" + port + "-" + connectionIds.incrementAndGet());
-            worker.setDaemon(true);
+            Thread worker = newHandlerThread(() -> handle(conn));
             worker.start();
         } catch (OutOfMemoryError | RuntimeException noThread) {
             // no thread for it: drop this connection, keep accepting the others
@@ -181,6 +217,20 @@ public final class TcpServer implements Closeable {
             closeQuietly(conn);
             log.warn("cannot start a handler thread on port {}: {}", port, noThread.toString());
         }
+    }
+
+    private Thread newHandlerThread(Runnable task) {
+        ThreadFactory threads = handlerThreads;
+        if (threads != null) {
+            Thread thread = threads.newThread(task);
+            if (thread == null) {
+                throw new IllegalStateException("the handler thread factory made no thread");
+            }
+            return thread;
+        }
+        Thread worker = new Thread(task, "gtcp-conn-" + port + "-" + connectionIds.incrementAndGet());
+        worker.setDaemon(true);
+        return worker;
     }
 
     private void backOff() {
@@ -195,8 +245,8 @@ public final class TcpServer implements Closeable {
         try {
             handler.handle(conn);
         } catch (Exception e) {
-            if (closed) {
-                log.debug("handler of {} ended as the server closed: {}", conn, e.toString());
+            if (closed || shuttingDown) {
+                log.debug("handler of {} ended as the server stopped: {}", conn, e.toString());
             } else if (e instanceof java.io.EOFException && conn.endedBetweenMessages) {
                 // the client closed between two requests: what every pooled connection does when it expires
                 log.debug("client of {} closed the connection", conn);
@@ -219,6 +269,64 @@ public final class TcpServer implements Closeable {
         return live.size();
     }
 
+    /** How many connections were accepted and served over the server's life (not those refused at the cap). */
+    public long acceptedCount() {
+        return live.admitted();
+    }
+
+    /** Whether the server is listening: started (or running) and neither shutting down nor closed. */
+    public boolean isListening() {
+        return listener != null && !closed && !shuttingDown;
+    }
+
+    /** Whether {@link #shutdown(Duration)} has begun (it stays true once the server is down). */
+    public boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    /**
+     * Stops the server gracefully: the listening socket closes at once; each connection closes as soon as it is
+     * between two messages (an idle one at once, a busy one right after its reply); whatever is left when
+     * {@code grace} has passed is closed as {@link #close()} does. Returns when every connection is closed. A
+     * zero grace drains what is idle and closes the rest at once. Calling it again, or after close, is harmless.
+     */
+    public void shutdown(Duration grace) {
+        long graceNanos = Deadlines.nanos(requireGrace(grace), "grace");
+        long deadline = graceNanos == 0 ? System.nanoTime() : Deadlines.after(System.nanoTime(), graceNanos);
+        lifecycle.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            shuttingDown = true;
+            if (listener != null) {
+                closeQuietly(listener); // refuses new dials at once: clients fail over to other servers
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+        awaitAcceptLoopEnd();
+        live.drain();
+        boolean drained = false;
+        try {
+            drained = live.awaitEmpty(deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!drained) {
+            log.info("server on port {}: {} connections still busy after the grace of {}; closing them",
+                    port, live.size(), grace);
+        }
+        close();
+    }
+
+    private static Duration requireGrace(Duration grace) {
+        if (grace == null || grace.isNegative()) {
+            throw new IllegalArgumentException("grace must be zero or positive: " + grace);
+        }
+        return grace;
+    }
+
     /** Stops accepting and closes every live connection. Idempotent. */
     @Override
     public void close() {
@@ -236,9 +344,7 @@ public final class TcpServer implements Closeable {
         } finally {
             lifecycle.unlock();
         }
-        for (Conn conn : live) {
-            closeQuietly(conn);
-        }
+        live.closeAll();
         awaitAcceptLoopEnd();
     }
 

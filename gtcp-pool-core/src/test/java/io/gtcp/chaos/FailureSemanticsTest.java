@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * One fault at a time, on command: exactly what the caller sees and what the pool does with the connection. Each
- * test backs a row of the README's "Failure semantics" table.
+ * test backs a row of the "Failure semantics" table of docs/failure-semantics.md.
  */
 @Timeout(value = 30, unit = SECONDS)
 class FailureSemanticsTest {

@@ -16,7 +16,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The sample exposes the starter's pool health and gauges the way the README says: as JMX endpoints, with no
+ * The sample exposes the starter's pool health and gauges the way docs/sample-app.md says: as JMX endpoints, with no
  * web server.
  */
 @Timeout(60)

@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 
 /**
  * Runs {@code target/sample-app.jar} (the path comes from the pom's {@code sample.jar} system property) in a JVM of
- * its own, as the README says to, and collects its exit status and console. One runner for the plain and the AOT
+ * its own, as docs/sample-app.md says to, and collects its exit status and console. One runner for the plain and the AOT
  * runs: they differ only in a JVM flag.
  */
 final class SampleJar {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs {@code target/sample-app.jar} as the README says to, in a JVM of its own: the process must print its
+ * Runs {@code target/sample-app.jar} as docs/sample-app.md says to, in a JVM of its own: the process must print its
  * exchanges in the format of gtcp's documentation and exit with status 0 after {@code gtcp.sample.count} of them.
  */
 @Tag("jar")

@@ -394,6 +394,21 @@ public final class Link implements Closeable {
     }
 
     /**
+     * True when bytes of a next message have arrived (in the buffer or the socket) or the stream has ended; safe
+     * to ask from another thread while the owner is blocked reading (a stale answer is possible, a wait is not).
+     */
+    public boolean hasArrivedBytes() {
+        if (pos < lim || eof) {
+            return true;
+        }
+        try {
+            return io.socketHasBytes();
+        } catch (IOException | RuntimeException e) {
+            return false; // closed or failing: nothing of a next message can be lost by closing it
+        }
+    }
+
+    /**
      * The borrow-time check: has the peer closed or reset this connection, or sent bytes nobody asked for? For
      * plain TCP this peeks without blocking (a non-blocking read of the channel), costing microseconds. TLS has
      * no non-blocking read, so there the check is a read with a 1 ms timeout: a timeout means healthy.

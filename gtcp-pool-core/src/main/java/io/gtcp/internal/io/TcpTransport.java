@@ -310,6 +310,11 @@ final class TcpTransport extends Transport {
     }
 
     @Override
+    boolean socketHasBytes() throws IOException {
+        return hasUnreadBytes();
+    }
+
+    @Override
     boolean isStale() throws IOException {
         ByteBuffer peek = bufView.clear();
         if (nonBlocking) {

@@ -203,6 +203,12 @@ final class TlsTransport extends Transport {
     }
 
     @Override
+    boolean socketHasBytes() throws IOException {
+        // not the SSL layer's available(): it waits for the lock a blocked reader holds
+        return rawIn.available() > 0;
+    }
+
+    @Override
     boolean isStale() throws IOException {
         return probe();
     }

@@ -38,6 +38,12 @@ abstract class Transport {
     abstract boolean hasUnreadBytes() throws IOException;
 
     /**
+     * Whether bytes have arrived in the socket that no read has taken yet, asked from another thread while the
+     * owner may be blocked reading: a bare {@code FIONREAD}, never a read and never a lock the reader holds.
+     */
+    abstract boolean socketHasBytes() throws IOException;
+
+    /**
      * Whether the peer has closed or reset the connection or sent bytes: the check of an idle connection. May
      * use the buffer: the link is idle and empty when it is checked.
      */

@@ -34,6 +34,10 @@ import java.util.function.ToIntFunction;
  * time; the timers and counters are fed on the borrow/return path, where the work is a map look-up and a record.
  * Register it with {@code factory.addListener(new GtcpPoolMetrics(factory, registry))}; the starter does this for
  * every {@code PoolConnFactory} bean.
+ *
+ * <p>The gauges have no base unit, so that their Prometheus names are HikariCP's with {@code gtcp_pool} for
+ * {@code hikaricp} ({@code gtcp_pool_connections_active}, not {@code …_active_connections}): dashboards and alerts
+ * written for HikariCP carry over.
  */
 public final class GtcpPoolMetrics implements PoolListener {
 
@@ -43,8 +47,8 @@ public final class GtcpPoolMetrics implements PoolListener {
     public static final String ACTIVE = "gtcp.pool.connections.active";
     /** Callers waiting for a connection right now. */
     public static final String PENDING = "gtcp.pool.connections.pending";
-    /** Idle plus active connections. */
-    public static final String TOTAL = "gtcp.pool.connections.total";
+    /** Idle plus active connections: {@code gtcp_pool_connections} in Prometheus, as HikariCP's total. */
+    public static final String TOTAL = "gtcp.pool.connections";
     /** The most connections the address's pool may hold. */
     public static final String MAX = "gtcp.pool.connections.max";
     /** The idle connections the address's pool keeps ready (min-idle). */
@@ -211,13 +215,11 @@ public final class GtcpPoolMetrics implements PoolListener {
             gauge(TOTAL, "Idle plus active connections", tags, address, PoolStats::total);
             add(Gauge.builder(MAX, GtcpPoolMetrics.this.factory, PoolConnFactory::maxSize)
                 .description("The most connections the pool may hold for this address")
-                .baseUnit("connections")
                 .tags(tags)
                 .strongReference(true)
                 .register(GtcpPoolMetrics.this.registry));
             add(Gauge.builder(MIN, GtcpPoolMetrics.this.factory, PoolConnFactory::minIdle)
                 .description("The idle connections the pool keeps ready for this address")
-                .baseUnit("connections")
                 .tags(tags)
                 .strongReference(true)
                 .register(GtcpPoolMetrics.this.registry));
@@ -249,7 +251,6 @@ public final class GtcpPoolMetrics implements PoolListener {
             PoolConnFactory factory = GtcpPoolMetrics.this.factory;
             add(Gauge.builder(name, factory, f -> value.applyAsInt(f.stats(address)))
                 .description(description)
-                .baseUnit("connections")
                 .tags(tags)
                 .strongReference(true)
                 .register(GtcpPoolMetrics.this.registry));

@@ -16,7 +16,8 @@ import org.springframework.context.annotation.Bean;
  * Publishes the {@code gtcp.pool.connections.*} meters of every {@link PoolConnFactory} bean, when Micrometer is
  * on the class path and the application has a {@link MeterRegistry}. Ordered after Spring Boot's meter registry
  * auto-configurations (named, not referenced, so that Boot's metrics module stays optional) so that the
- * {@code @ConditionalOnBean(MeterRegistry.class)} sees their registry.
+ * {@code @ConditionalOnBean(MeterRegistry.class)} sees their registry. A {@link GtcpClientRequestsMeterFilter} gives
+ * the timers of the {@code gtcp.client.requests} observations their description.
  */
 @AutoConfiguration(after = GtcpPoolAutoConfiguration.class,
         afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -30,5 +31,11 @@ public final class GtcpPoolMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     GtcpPoolMeterBinder gtcpPoolMeterBinder(ObjectProvider<PoolConnFactory> factories) {
         return new GtcpPoolMeterBinder(factories);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    GtcpClientRequestsMeterFilter gtcpClientRequestsMeterFilter() {
+        return new GtcpClientRequestsMeterFilter();
     }
 }

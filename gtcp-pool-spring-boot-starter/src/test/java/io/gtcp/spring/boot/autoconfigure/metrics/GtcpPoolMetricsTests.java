@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link GtcpPoolMetrics} without Spring, as the README shows it. */
+/** {@link GtcpPoolMetrics} without Spring, as docs/meters.md shows it. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GtcpPoolMetricsTests {
 
