@@ -15,10 +15,9 @@ public class PendingLimitException extends IOException {
     private final int pending;
     private final int maxPending;
 
-    /** The caller of {@code address} refused with {@code pending} callers waiting and a limit of {@code maxPending}. */
-    public PendingLimitException(String address, int pending, int maxPending) {
-        super(address + ": every connection is in use and " + pending + " caller(s) wait already (maxPending "
-                + maxPending + ")");
+    /** A caller refused with {@code pending} callers waiting and a limit of {@code maxPending}. */
+    public PendingLimitException(String message, int pending, int maxPending) {
+        super(message);
         this.pending = pending;
         this.maxPending = maxPending;
     }

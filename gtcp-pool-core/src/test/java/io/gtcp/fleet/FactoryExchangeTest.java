@@ -92,7 +92,8 @@ class FactoryExchangeTest {
         PoolConnFactory pool = factory(fleet, false);
         String payload = fresh();
 
-        assertThatThrownBy(() -> pool.sendRecvPkg(request(payload))).isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> pool.sendRecvPkg(request(payload))).isInstanceOf(EOFException.class)
+                .hasMessageStartingWith("pool 'default': " + fleet.address(0) + ": "); // names its server
 
         assertThat(fleet.processed(payload)).isEqualTo(1);
         assertThat(fleet.taken(1) + fleet.taken(2)).isZero();

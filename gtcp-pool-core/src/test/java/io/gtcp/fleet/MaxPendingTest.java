@@ -54,7 +54,8 @@ class MaxPendingTest {
         assertThatThrownBy(pool::get).isInstanceOfSatisfying(PendingLimitException.class, e -> {
             assertThat(e.pending()).isZero();
             assertThat(e.maxPending()).isZero();
-            assertThat(e.getMessage()).contains(fleet.address(0)).contains("maxPending 0");
+            assertThat(e.getMessage()).startsWith("pool 'default': " + fleet.address(0) + ": ")
+                    .contains("maxPending 0");
         });
         assertThatThrownBy(() -> pool.sendRecvPkg(new byte[]{1})).isInstanceOf(PendingLimitException.class);
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(AT_ONCE_MILLIS);

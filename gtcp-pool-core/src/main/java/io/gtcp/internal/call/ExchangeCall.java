@@ -5,6 +5,7 @@ import io.gtcp.PkgOption;
 import io.gtcp.internal.group.EndpointGroup;
 import io.gtcp.internal.io.Deadlines;
 import io.gtcp.internal.pool.AddressPool;
+import io.gtcp.internal.pool.NamedFailure;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -21,7 +22,8 @@ import java.io.InterruptedIOException;
  * be running) or a byte of the reply (the answer was on its way), at most {@value #MAX_RESENDS} times, each on a
  * fresh borrow that prefers another endpoint than the one that failed, and each only if the deadline has time left
  * and the retry budget allows it. A call that may not go on ends with the failure at hand, the earlier attempts'
- * failures suppressed in it.
+ * failures suppressed in it; an exchange's failure names its pool and endpoint, keeping its type
+ * ({@link NamedFailure}), as a failed dial's does.
  */
 public final class ExchangeCall {
 
@@ -65,7 +67,8 @@ public final class ExchangeCall {
                 alsoAvoid = avoid;
                 avoid = ops.pool(conn);
                 ops.giveBack(conn);
-                earlier = endOrGoOn(failed, earlier, resends, deadline, replyBegun);
+                IOException named = NamedFailure.name(avoid.config().name(), avoid.address(), failed);
+                earlier = endOrGoOn(named, earlier, resends, deadline, replyBegun);
             } catch (RuntimeException | Error e) {
                 ops.giveBack(conn);
                 throw e;

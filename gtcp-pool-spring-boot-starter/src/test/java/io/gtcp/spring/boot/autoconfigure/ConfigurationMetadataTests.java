@@ -29,6 +29,7 @@ class ConfigurationMetadataTests {
                     "gtcp.pool.load-balancing", "gtcp.pool.refresh-every",
                     "gtcp.pool.outlier-ejection.consecutive-failures", "gtcp.pool.outlier-ejection.base-ejection-time",
                     "gtcp.pool.outlier-ejection.max-ejection-percent", "gtcp.pool.discovery.service-id",
+                    "gtcp.pool.discovery.port-metadata-key", "gtcp.pool.discovery.poll-until-heartbeat",
                     "gtcp.pool.idempotent", "gtcp.pool.max-pending", "gtcp.pool.retry-budget.ratio",
                     "gtcp.pool.retry-budget.min-per-second", "gtcp.pool.retry-budget.window");
         assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
@@ -52,6 +53,8 @@ class ConfigurationMetadataTests {
         assertThat(defaultOf(properties, "gtcp.pool.retry-budget.ratio")).isEqualTo(0.2);
         assertThat(defaultOf(properties, "gtcp.pool.retry-budget.min-per-second")).isEqualTo(10);
         assertThat(defaultOf(properties, "gtcp.pool.retry-budget.window")).isEqualTo("10s");
+        assertThat(defaultOf(properties, "gtcp.pool.discovery.port-metadata-key")).isEqualTo("gtcp-port");
+        assertThat(defaultOf(properties, "gtcp.pool.discovery.poll-until-heartbeat")).isEqualTo("2s");
         assertThat(descriptionOf(properties, "gtcp.pool.acquire-timeout")).contains("0 fails at once")
             .doesNotContain("no limit");
         List<String> health = metadata.read("$.properties[?(@.name == 'management.health.gtcp.enabled')].name");
