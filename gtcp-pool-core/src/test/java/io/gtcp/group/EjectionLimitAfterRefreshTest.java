@@ -8,6 +8,7 @@ import io.gtcp.EndpointStatus;
 import io.gtcp.LoadBalancing;
 import io.gtcp.OutlierEjection;
 import io.gtcp.PoolConnFactory;
+import io.gtcp.RetryBudget;
 import io.gtcp.TcpServer;
 import io.gtcp.testing.Closer;
 import io.gtcp.testing.ThreeServers;
@@ -50,6 +51,7 @@ class EjectionLimitAfterRefreshTest {
         String d = "127.0.0.1:" + fourth.port();
         AtomicReference<List<String>> registry = new AtomicReference<>(List.of(a, b, c, d));
         PoolConnFactory pool = closer.using(PoolConnFactory.builder().endpointSource(registry::get)
+                .retryBudget(RetryBudget.unlimited()) // every failover dial made: the budget is not what is tested
                 .refreshEvery(Duration.ofMillis(20)).loadBalancing(LoadBalancing.ROUND_ROBIN)
                 .outlierEjection(new OutlierEjection(1, Duration.ofSeconds(60), 50)).listener(events).build());
         servers.stop(1);
