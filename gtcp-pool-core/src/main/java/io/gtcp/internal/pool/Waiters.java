@@ -4,6 +4,9 @@ import io.gtcp.CloseReason;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,7 +42,9 @@ import java.util.concurrent.locks.LockSupport;
  * is handed to it directly (its node carries the entry, state {@code RESERVED} meanwhile, which no scan takes), in
  * arrival order, and the returning thread yields its processor, as HikariCP's {@code ConcurrentBag} does when it
  * hands off: with more threads than processors the woken waiter then runs at once, where otherwise the returning
- * thread would go on, find the pool empty and park, one context switch per borrow. Under heavy oversubscription
+ * thread would go on, find the pool empty and park, one context switch per borrow. A virtual thread does not yield
+ * there: its scheduler queues the waiter anyway, and the yield cost 10,000 virtual tasks on 64 connections a
+ * quarter of their throughput (VirtualThreadsBenchmark, BENCHMARKS.md, round 3). Under heavy oversubscription
  * (thousands of virtual threads on a few connections) every waiter starves soon and the pool serves them in
  * arrival order, as the fair semaphore did, but without its one-at-a-time wake-ups.
  */
@@ -72,6 +77,9 @@ final class Waiters {
             return STATUS.compareAndSet(this, expected, next);
         }
     }
+
+    /** {@code Thread.isVirtual()} on Java 21 and later, else null (the build targets Java 17). */
+    private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
 
     private final AddressPool pool;
     private final AtomicInteger count = new AtomicInteger();
@@ -209,7 +217,9 @@ final class Waiters {
         if (first != null && CoarseClock.now() - first.since >= STARVING_AFTER_NANOS) {
             entry.endBorrow(PoolEntry.RESERVED);
             if (handTo(entry)) {
-                Thread.yield(); // let the woken waiter run now rather than after this thread's next borrow
+                if (!onVirtualThread()) { // a virtual thread's scheduler runs the waiter soon anyway: no yield
+                    Thread.yield(); // let the woken waiter run now rather than after this thread's next borrow
+                }
                 return true;
             }
             entry.setState(PoolEntry.IDLE);
@@ -259,6 +269,26 @@ final class Waiters {
                 LockSupport.unpark(n.thread);
                 return;
             }
+        }
+    }
+
+    private static MethodHandle isVirtualHandle() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
+                    MethodType.methodType(boolean.class));
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
+    private static boolean onVirtualThread() {
+        if (IS_VIRTUAL == null) {
+            return false;
+        }
+        try {
+            return (boolean) IS_VIRTUAL.invokeExact(Thread.currentThread());
+        } catch (Throwable e) {
+            return false;
         }
     }
 
