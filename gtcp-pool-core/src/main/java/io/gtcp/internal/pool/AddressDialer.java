@@ -3,6 +3,7 @@ package io.gtcp.internal.pool;
 import io.gtcp.internal.io.Deadlines;
 import io.gtcp.internal.io.DialAbort;
 import io.gtcp.internal.io.Link;
+import io.gtcp.internal.io.RetryGate;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * Dials one pool's address and accounts for it: every dial of the pool (a borrower's, a {@code minIdle} fill's,
  * a reconnect-on-send's) goes through here, so a failed one always reaches the address's {@link EndpointHealth}
  * (which logs WARN when the address starts failing) and the listeners, and a new connection is always counted.
+ * What a failed dial throws names the pool and the address ({@link NamedFailure}).
  *
  * <p>It reuses the IP address resolved at most {@link #RESOLVE_TTL_NANOS} ago (the JVM's own default DNS cache
  * time): the connections of a pool then share one resolved address instead of a copy each, and after a failed
@@ -31,6 +33,8 @@ final class AddressDialer {
     private static final Logger log = LoggerFactory.getLogger(AddressDialer.class);
     private static final long RESOLVE_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
+    /** The pool's name, which a failure names with the address. */
+    private final String poolName;
     private final String address;
     /** The {@code "host:port"} the dial names: TLS verifies its host; the address itself unless a group says else. */
     private final String dialAs;
@@ -38,6 +42,8 @@ final class AddressDialer {
     private final InetSocketAddress fixedTarget;
     private final SSLContext tls;
     private final EndpointHealth health;
+    /** The factory's retry budget, which the {@link io.gtcp.Retry} repeats of every link dialled here ask. */
+    private final RetryGate retries;
     private final LongAdder created = new LongAdder();
     private volatile InetSocketAddress resolved;
     private volatile long resolvedAt;
@@ -45,13 +51,15 @@ final class AddressDialer {
     private final Set<DialAbort> dials = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    AddressDialer(String address, String dialAs, InetSocketAddress fixedTarget, SSLContext tls,
-                  EndpointHealth health) {
+    AddressDialer(String poolName, String address, String dialAs, InetSocketAddress fixedTarget, SSLContext tls,
+                  EndpointHealth health, RetryGate retries) {
+        this.poolName = poolName;
         this.address = address;
         this.dialAs = dialAs;
         this.fixedTarget = fixedTarget;
         this.tls = tls;
         this.health = health;
+        this.retries = retries;
     }
 
     /** A new connection, within {@code timeoutNanos} (0: no limit); reports it or the failure. */
@@ -99,8 +107,9 @@ final class AddressDialer {
                 health.recordFailure(e);
             }
             listeners.connectionFailed(address, e);
-            throw e;
+            throw NamedFailure.name(poolName, address, e); // the caller learns which pool and server failed
         }
+        link.retryGate(retries);
         created.increment();
         long nanos = System.nanoTime() - start;
         if (log.isDebugEnabled()) {
