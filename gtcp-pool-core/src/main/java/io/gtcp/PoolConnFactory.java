@@ -7,6 +7,7 @@ import io.gtcp.internal.group.EndpointAddress;
 import io.gtcp.internal.group.EndpointGroup;
 import io.gtcp.internal.group.EndpointPools;
 import io.gtcp.internal.group.GroupConfig;
+import io.gtcp.internal.group.StartLine;
 import io.gtcp.internal.io.Addresses;
 import io.gtcp.internal.io.Deadlines;
 import io.gtcp.internal.pool.Listeners;
@@ -17,7 +18,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 import org.slf4j.Logger;
@@ -74,15 +74,9 @@ public final class PoolConnFactory implements Closeable {
         this.pools = new AddressPools(config, listeners, this::retirable);
         this.endpointGroup = group.isConfigured()
                 ? EndpointGroup.start(config.name(), group, new GroupPools(), pools.scheduler()) : null;
-        log.info("pool '{}' started: {}, max {} per address, min idle {}, idle ttl {} ms, connect timeout {} ms, "
-                + "acquire timeout {} ms{}", config.name(), config.address() != null ? config.address()
-                : group.entries().isEmpty() ? "any address" : group.entries(), config.maxSize(), config.minIdle(),
-                millis(config.ttlNanos()), millis(config.connectTimeoutNanos()), millis(config.acquireTimeoutNanos()),
-                config.sslContext() != null ? ", TLS" : "");
-    }
-
-    private static long millis(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(nanos);
+        if (log.isInfoEnabled()) {
+            log.info("pool {}", StartLine.of(config, group));
+        }
     }
 
     public static Builder builder() {

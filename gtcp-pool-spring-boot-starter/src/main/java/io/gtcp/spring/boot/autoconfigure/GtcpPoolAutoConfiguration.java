@@ -45,6 +45,8 @@ public final class GtcpPoolAutoConfiguration {
             ConfigurableListableBeanFactory beanFactory, ObjectProvider<SslBundles> sslBundles,
             ObjectProvider<GtcpEndpointSources> endpointSources,
             ObjectProvider<GtcpPoolConnFactoryBuilderCustomizer> customizers) {
+        // again here, for an application started from Spring AOT's code, where the registrar does not run
+        GtcpPropertyKeys.check(environment, beanFactory.getBeanClassLoader());
         GtcpPoolPropertiesMapper mapper = new GtcpPoolPropertiesMapper(sslBundles.getIfAvailable(),
                 endpointSources.getIfAvailable());
         return new GtcpPoolConnFactories(ConfigurationPropertiesBinders.create(environment, beanFactory), mapper,
