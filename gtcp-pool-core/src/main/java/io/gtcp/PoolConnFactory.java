@@ -3,6 +3,7 @@ package io.gtcp;
 import io.gtcp.internal.pool.AddressPool;
 import io.gtcp.internal.pool.AddressPools;
 import io.gtcp.internal.group.ConnectionOpener;
+import io.gtcp.internal.group.EndpointCheck;
 import io.gtcp.internal.group.EndpointAddress;
 import io.gtcp.internal.group.EndpointGroup;
 import io.gtcp.internal.group.EndpointPools;
@@ -67,6 +68,8 @@ public final class PoolConnFactory implements Closeable {
     private final AddressPools pools;
     /** What {@link #get()} borrows from; null when neither an address nor a group is configured. */
     private final EndpointGroup endpointGroup;
+    /** Where the group's endpoints come from, for {@link #endpointSource()}; null without a group. */
+    private final String endpointSource;
     private volatile boolean closed;
 
     private PoolConnFactory(PoolConfig config, GroupConfig group, Listeners listeners) {
@@ -74,6 +77,7 @@ public final class PoolConnFactory implements Closeable {
         this.pools = new AddressPools(config, listeners, this::retirable);
         this.endpointGroup = group.isConfigured()
                 ? EndpointGroup.start(config.name(), group, new GroupPools(), pools.scheduler()) : null;
+        this.endpointSource = group.isConfigured() ? StartLine.source(group) : null;
         if (log.isInfoEnabled()) {
             log.info("pool {}", StartLine.of(config, group));
         }
@@ -198,6 +202,34 @@ public final class PoolConnFactory implements Closeable {
      */
     public boolean validateOnBorrow() {
         return config.validateOnBorrow();
+    }
+
+    /**
+     * Where the group's endpoints come from: its entries ({@code [orders.internal:9000]}) or its source's own
+     * description ({@code DiscoveryClient service 'orders'}); null without a group. What a health check shows for
+     * an empty group, beside {@link #endpointSourceProblem()}.
+     */
+    public String endpointSource() {
+        return endpointSource;
+    }
+
+    /** Why the group's last refresh could not do all it should (a failed poll or resolution); null when it worked. */
+    public Exception endpointSourceProblem() {
+        return endpointGroup != null ? endpointGroup.problem() : null;
+    }
+
+    /**
+     * Dials {@code endpoint}, one of {@link #endpoints()}, as a borrow would (the address the group resolved with
+     * its resolver, the TLS handshake with host name verification) and closes the connection at once: it is neither
+     * pooled nor counted for or against the endpoint. {@code timeout} bounds the whole dial, name resolution
+     * included. For health checks, which must see what a borrower would see.
+     */
+    public void checkEndpoint(String endpoint, Duration timeout) throws IOException {
+        if (endpointGroup == null) {
+            throw new IOException("pool '" + config.name() + "' has no endpoint group");
+        }
+        EndpointCheck.dial(endpointGroup, endpoint, Deadlines.after(System.nanoTime(), timeout.toNanos()),
+                config.sslContext());
     }
 
     public boolean isClosed() {

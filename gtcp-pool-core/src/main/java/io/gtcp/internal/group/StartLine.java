@@ -56,8 +56,11 @@ public final class StartLine {
         return line.toString();
     }
 
-    private static String source(GroupConfig group) {
-        // a lambda's toString is its class name, which says nothing
+    /** The group's entries, or its source's own description (a lambda's class name says nothing: not that). */
+    public static String source(GroupConfig group) {
+        if (group.source() == null) {
+            return group.entries().toString();
+        }
         return group.source().getClass().isSynthetic() ? "an endpoint source" : group.source().toString();
     }
 
