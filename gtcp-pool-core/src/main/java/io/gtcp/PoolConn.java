@@ -171,6 +171,7 @@ public class PoolConn extends Conn {
         if (!PHASE.compareAndSet(this, RUNNING, 0)) {
             throw new ClosedDuringOperation(null); // failed() gives the entry back
         }
+        pool.health().recordSuccess(); // a completed operation resets the failure count now, not at return
     }
 
     @Override

@@ -181,6 +181,19 @@ public final class PoolConnFactory implements Closeable {
         return endpointGroup != null;
     }
 
+    /**
+     * Refreshes the group behind {@link #get()} now, besides every {@code refreshEvery}: polls its
+     * {@link EndpointSource} and resolves its host names again, on the group's refreshing thread, so the caller
+     * never waits (a service registry's change event calls this; the starter does on Spring Cloud's
+     * {@code HeartbeatEvent}). Calls while one refresh is queued are served by it. Returns false, doing nothing,
+     * when the factory is closed or its group does not refresh: no group, only IP addresses, or
+     * {@code refreshEvery} 0.
+     */
+    public boolean refreshEndpoints() {
+        EndpointGroup group = endpointGroup;
+        return group != null && !closed && group.refreshSoon();
+    }
+
     /** The configured address, or null if there is none. */
     public String address() {
         return config.address();

@@ -88,6 +88,14 @@ public final class TcpServer implements Closeable {
     }
 
     /**
+     * {@link #ofPkg(String, PkgHandler, PkgOption...)} over TLS: {@code option} null means gtcp's 2-byte header,
+     * {@code tls} null means plain TCP.
+     */
+    public static TcpServer ofPkg(String address, PkgHandler handler, PkgOption option, SSLContext tls) {
+        return new TcpServer(address, new PkgLoop(handler, option != null ? option : PkgOption.defaults()), tls);
+    }
+
+    /**
      * The threads that run the handlers, one per connection (default: a platform daemon thread each); for
      * example virtual threads, {@code Thread.ofVirtual().name("gtcp-conn-", 0).factory()} on Java 21+.
      */

@@ -421,6 +421,11 @@ public final class EndpointGroup {
         return false;
     }
 
+    /** A refresh now, on the group's refreshing thread; false if the group does not refresh (see Refresher). */
+    public boolean refreshSoon() {
+        return !closed && refresher.refreshSoon();
+    }
+
     /** Stops refreshing; the factory closes the pools. */
     public void close() {
         lock.lock();

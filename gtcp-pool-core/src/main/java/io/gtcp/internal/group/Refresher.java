@@ -5,8 +5,10 @@ import io.gtcp.internal.io.Addresses;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,8 @@ final class Refresher {
     private final EndpointGroup group;
     private final EntryResolver resolver;
     private volatile ScheduledThreadPoolExecutor thread;
+    /** A refresh asked for by {@link #refreshSoon()} waits on the thread: more requests meanwhile join it. */
+    private final AtomicBoolean soonQueued = new AtomicBoolean();
     // the refreshing thread's own
     private boolean failing;
     private long lastWarnedAt;
@@ -137,6 +141,30 @@ final class Refresher {
         } catch (Throwable e) {
             log.warn("endpoint group '{}': refreshing failed unexpectedly; trying again in the next cycle", name, e);
         }
+    }
+
+    /**
+     * Asks for a refresh now, on the refreshing thread, besides the schedule (a registry told of a change): the
+     * caller never waits for the poll, and requests that come while one is queued are served by that one. False
+     * when this group does not refresh at all (refreshEvery 0, or nothing that could change) or has stopped.
+     */
+    boolean refreshSoon() {
+        ScheduledThreadPoolExecutor executor = thread;
+        if (executor == null) {
+            return false;
+        }
+        if (soonQueued.compareAndSet(false, true)) {
+            try {
+                executor.execute(() -> {
+                    soonQueued.set(false);
+                    refreshQuietly();
+                });
+            } catch (RejectedExecutionException stopped) {
+                soonQueued.set(false);
+                return false;
+            }
+        }
+        return true;
     }
 
     void stop() {

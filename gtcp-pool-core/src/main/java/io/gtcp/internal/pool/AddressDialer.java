@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * Dials one pool's address and accounts for it: every dial of the pool (a borrower's, a {@code minIdle} fill's,
  * a reconnect-on-send's) goes through here, so a failed one always reaches the address's {@link EndpointHealth}
  * (which logs WARN when the address starts failing) and the listeners, and a new connection is always counted.
+ * What a failed dial throws names the pool and the address ({@link NamedFailure}).
  *
  * <p>It reuses the IP address resolved at most {@link #RESOLVE_TTL_NANOS} ago (the JVM's own default DNS cache
  * time): the connections of a pool then share one resolved address instead of a copy each, and after a failed
@@ -31,6 +32,8 @@ final class AddressDialer {
     private static final Logger log = LoggerFactory.getLogger(AddressDialer.class);
     private static final long RESOLVE_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
+    /** The pool's name, which a failure names with the address. */
+    private final String poolName;
     private final String address;
     /** The {@code "host:port"} the dial names: TLS verifies its host; the address itself unless a group says else. */
     private final String dialAs;
@@ -45,8 +48,9 @@ final class AddressDialer {
     private final Set<DialAbort> dials = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    AddressDialer(String address, String dialAs, InetSocketAddress fixedTarget, SSLContext tls,
+    AddressDialer(String poolName, String address, String dialAs, InetSocketAddress fixedTarget, SSLContext tls,
                   EndpointHealth health) {
+        this.poolName = poolName;
         this.address = address;
         this.dialAs = dialAs;
         this.fixedTarget = fixedTarget;
@@ -99,7 +103,7 @@ final class AddressDialer {
                 health.recordFailure(e);
             }
             listeners.connectionFailed(address, e);
-            throw e;
+            throw NamedFailure.name(poolName, address, e); // the caller learns which pool and server failed
         }
         created.increment();
         long nanos = System.nanoTime() - start;

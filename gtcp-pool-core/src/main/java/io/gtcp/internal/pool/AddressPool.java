@@ -106,7 +106,7 @@ public final class AddressPool {
         this.leakWatch = new LeakWatch(address, config.leakDetectionNanos(), scheduler);
         this.slots = new AtomicReferenceArray<>(config.maxSize());
         this.health = new EndpointHealth(address);
-        this.dialer = new AddressDialer(address, dialAs, target, config.sslContext(), health);
+        this.dialer = new AddressDialer(config.name(), address, dialAs, target, config.sslContext(), health);
         this.upkeep = new PoolUpkeep(this);
     }
 
@@ -356,9 +356,6 @@ public final class AddressPool {
         if (l != Listeners.NONE) {
             l.connectionReleased(address, System.nanoTime() - entry.borrowedAt);
         }
-        if (healthy && used) {
-            health.recordSuccess();
-        }
         CloseReason reason;
         if (!healthy) {
             reason = CloseReason.BROKEN;
@@ -413,7 +410,7 @@ public final class AddressPool {
         acquireTimeouts.increment();
         listeners.acquireTimedOut(address);
         long now = System.nanoTime();
-        int idle = idleCount();
+        int idle = idleCount(false); // an entry being handed to another waiter is not free for this one
         int all = Math.max(0, total.get());
         AcquireTimeoutException e = new AcquireTimeoutException(address, config.maxSize(),
                 Math.max(0, othersWaiting), TimeUnit.NANOSECONDS.toMillis(now - start), Math.max(0, all - idle), idle);
@@ -435,12 +432,17 @@ public final class AddressPool {
     }
 
     int idleCount() {
+        return idleCount(true);
+    }
+
+    /** The idle entries; with {@code held}, those held for a moment too (a check, a hand-off to a waiter). */
+    private int idleCount(boolean held) {
         int idle = 0;
         for (int i = 0; i < slots.length(); i++) {
             PoolEntry e = slots.getAcquire(i);
             if (e != null) {
                 int s = e.state();
-                if (s == PoolEntry.IDLE || s == PoolEntry.RESERVED) {
+                if (s == PoolEntry.IDLE || held && s == PoolEntry.RESERVED) {
                     idle++;
                 }
             }
@@ -509,6 +511,6 @@ public final class AddressPool {
     }
 
     IOException poolClosed() {
-        return new IOException("pool closed: the factory of " + address + " was closed");
+        return new IOException(NamedFailure.prefix(config.name(), address) + "pool closed: its factory was closed");
     }
 }

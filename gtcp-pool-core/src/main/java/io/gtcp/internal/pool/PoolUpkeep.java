@@ -39,6 +39,7 @@ public final class PoolUpkeep {
      * behaviour, where a connection the server closed fails its next exchange. Never dials, never waits.
      */
     public void pass() {
+        pool.health().tick(); // "works again" is said even when the traffic stopped
         AtomicReferenceArray<PoolEntry> slots = pool.slots();
         for (int i = 0; i < slots.length(); i++) {
             PoolEntry e = slots.getAcquire(i);

@@ -4,10 +4,11 @@ import io.gtcp.CloseReason;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The borrowers of one {@link AddressPool} that found it exhausted: how they wait, how they are woken, and how a
@@ -15,39 +16,67 @@ import java.util.concurrent.atomic.AtomicReference;
  * after a scan found no idle entry, and a return only reads {@link #count} (one volatile read) to see that nobody
  * waits.
  *
- * <p><b>No lost wake-up</b> (the Dekker pattern, with volatile accesses only): a waiter {@linkplain #announce()
- * counts itself}, then looks for an idle entry once more, then waits; whoever makes progress possible (an entry
- * back in the idle set, a place freed) publishes that first and then calls {@link #wakeOne()}. Either the waiter's
- * second look sees the change, or the waker sees the waiter's count and leaves a permit, which the waiter takes
- * even if it reaches the semaphore after the permit was left.
+ * <p><b>One node per waiter, woken one by one.</b> A waiter queues a node of its own (FIFO) and parks; whoever
+ * makes progress possible (an entry back in the idle set, a place freed) publishes that first and then takes the
+ * first waiting node off the queue and unparks its thread ({@link #wakeOne()}). Every wake-up thus reaches a
+ * distinct thread at once. The fair {@code Semaphore} this replaced woke its queue through the queue itself: a
+ * release unparks the head, which wakes the next only once it has run, so when returns came faster than woken
+ * threads were scheduled (virtual threads on two carriers) hundreds of permits piled up while entries sat idle,
+ * and their waiters timed out beside them ("active 0, idle 16, pending 643", issue 17).
  *
- * <p><b>Who gets a returned entry.</b> The permits of a fair {@link Semaphore} that starts at zero are the
- * wake-ups, so waiters are woken in arrival order; a woken waiter then competes with borrowers that never waited
- * (it takes whatever is idle when it looks). Letting a running thread take a returned entry keeps a busy pool
- * free of context switches, where handing every return to the longest waiter makes each borrow wait for a thread
- * to be scheduled (the fair semaphore this replaced did that: 32 threads on 8 connections managed about 0.15
- * borrows per microsecond). Bargers could starve a waiter, though: once one has waited
- * {@link #STARVING_AFTER_NANOS}, returns become gifts, entries held for the waiters ({@code RESERVED}, which no
- * scan takes) until the starving ones are served, and the returning thread yields its processor, as HikariCP's
- * {@code ConcurrentBag} does when it hands off: with more threads than processors the woken waiter then runs at
- * once, where otherwise the returning thread would go on, find the pool empty and park, one context switch per
- * borrow (JMH, 32 threads on 8 connections, 2 vCPUs: 8 borrows per microsecond without the yield, 24-31 with it;
- * with I/O, the fewest over the most exchanges of a thread went from 0.35 to 0.56-0.61). A waker leaves no more
- * permits than there are waiters, so stale ones (a waiter that found an entry by its second look) cannot pile up
- * and make later waiters spin.
+ * <p><b>No lost wake-up</b> (the Dekker pattern, with volatile accesses only): a waiter queues its node, then looks
+ * for an idle entry once more, then parks; a waker publishes first and then dequeues. Either the waiter's look
+ * sees the change, or the waker finds the node and unparks it ({@link LockSupport#unpark} before the park makes
+ * the park return at once). A waiter that leaves after a wake-up it did not use (it found an entry on a look that
+ * raced the wake, or its time ran out) passes the wake-up on, and a waiter that times out takes one last look
+ * first: it gives up only when nothing was idle.
+ *
+ * <p><b>Who gets a returned entry.</b> A woken waiter competes with borrowers that never waited (it takes whatever
+ * is idle when it looks). Letting a running thread take a returned entry keeps a busy pool free of context
+ * switches, where handing every return to the longest waiter makes each borrow wait for a thread to be scheduled
+ * (a fair semaphore did that: 32 threads on 8 connections managed about 0.15 borrows per microsecond). Bargers
+ * could starve a waiter, though: once the first queued waiter has waited {@link #STARVING_AFTER_NANOS}, a return
+ * is handed to it directly (its node carries the entry, state {@code RESERVED} meanwhile, which no scan takes), in
+ * arrival order, and the returning thread yields its processor, as HikariCP's {@code ConcurrentBag} does when it
+ * hands off: with more threads than processors the woken waiter then runs at once, where otherwise the returning
+ * thread would go on, find the pool empty and park, one context switch per borrow. Under heavy oversubscription
+ * (thousands of virtual threads on a few connections) every waiter starves soon and the pool serves them in
+ * arrival order, as the fair semaphore did, but without its one-at-a-time wake-ups.
  */
 final class Waiters {
 
     /** How long a waiter competes with running borrowers before returns are handed to the waiters directly. */
     static final long STARVING_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
+    private static final int WAITING = 0;
+    private static final int WOKEN = 1;
+    private static final int HANDED = 2;
+    private static final int LEFT = 3;
+
+    /** One wait of a borrower: its thread, since when it waits (coarse clock), and what a waker did to it. */
+    static final class Node {
+        private static final AtomicIntegerFieldUpdater<Node> STATUS =
+                AtomicIntegerFieldUpdater.newUpdater(Node.class, "status");
+
+        final Thread thread = Thread.currentThread();
+        final long since;
+        volatile int status;
+        /** The entry handed to this waiter (status {@link #HANDED}); written before the status. */
+        PoolEntry handed;
+
+        Node(long since) {
+            this.since = since;
+        }
+
+        boolean to(int expected, int next) {
+            return STATUS.compareAndSet(this, expected, next);
+        }
+    }
+
     private final AddressPool pool;
     private final AtomicInteger count = new AtomicInteger();
-    private final Semaphore wakeUps = new Semaphore(0, true);
-    /** Waiters that have waited {@link #STARVING_AFTER_NANOS} or longer: while there are any, returns are gifts. */
-    private final AtomicInteger starving = new AtomicInteger();
-    /** A returned entry held for the waiters (state {@code RESERVED}): only a waiter takes it. */
-    private final AtomicReference<PoolEntry> gift = new AtomicReference<>();
+    /** The waiting nodes in arrival order; nodes whose waiter left ({@code LEFT}) are skipped and dropped. */
+    private final ConcurrentLinkedQueue<Node> queue = new ConcurrentLinkedQueue<>();
 
     Waiters(AddressPool pool) {
         this.pool = pool;
@@ -64,91 +93,123 @@ final class Waiters {
      * is counted in the pool's busy count; null if the pool was retired.
      */
     PoolEntry borrow(long start, long connectTimeoutNanos) throws IOException {
-        boolean waiting = false;
-        boolean starved = false;
+        Node node = null;
+        boolean counted = false;
         try {
             for (long now = start; ; now = System.nanoTime()) {
-                if (pool.isShutdown()) {
-                    if (waiting) {
-                        wakeUps.release(); // passes the shutdown's wake-up on, so that every waiter ends
+                if (node != null && node.status == HANDED) {
+                    PoolEntry handed = node.handed;
+                    node.handed = null;
+                    node.status = LEFT;
+                    node = null;
+                    if (pool.isShutdown()) {
+                        pool.remove(handed, CloseReason.FACTORY_CLOSED);
+                        throw pool.poolClosed();
                     }
+                    handed.setState(PoolEntry.IN_USE);
+                    if (pool.fitForUse(handed, CoarseClock.now())) {
+                        return pool.handOut(handed);
+                    }
+                    continue; // closed as unfit, which freed a place
+                }
+                if (pool.isShutdown()) {
                     throw pool.poolClosed();
                 }
                 // idle time and expiry are judged now, not when the wait began
-                PoolEntry entry = waiting ? takeGiftOrIdle(now) : null;
+                PoolEntry entry = counted ? pool.takeIdle(now) : null;
                 if (entry != null) {
                     return pool.handOut(entry);
                 }
                 if (pool.reserve()) {
-                    if (waiting) {
-                        waiting = false;
-                        stopWaiting(starved); // a dialling borrower is not pending
+                    if (counted) { // a dialling borrower is not pending
+                        counted = false;
+                        count.decrementAndGet();
+                        leave(node);
+                        node = null;
                     }
                     return pool.dialForBorrower(connectTimeoutNanos);
                 }
                 if (pool.total() < 0) {
                     return null; // retired: empty for good
                 }
-                if (!waiting) {
-                    count.incrementAndGet();
-                    waiting = true;
-                    continue; // look once more after counting in, so that no return goes unnoticed
-                }
-                if (!starved && now - start >= STARVING_AFTER_NANOS) {
-                    starved = true;
-                    starving.incrementAndGet();
+                if (node == null || node.status == WOKEN) {
+                    // a woken waiter that found nothing queues again (a barger was quicker), keeping its age
+                    long since = node == null ? CoarseClock.now() : node.since;
+                    if (!counted) {
+                        counted = true;
+                        count.incrementAndGet();
+                    }
+                    node = new Node(since);
+                    queue.offer(node);
+                    continue; // look once more after queueing, so that no return goes unnoticed
                 }
                 long left = pool.config().acquireTimeoutNanos() - (now - start);
-                if (left <= 0 || !wakeUps.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                if (left <= 0) {
+                    if (!node.to(WAITING, LEFT) && node.status == HANDED) {
+                        continue; // an entry came at the last moment
+                    }
+                    node = null; // a wake-up it had is used by the last look
+                    entry = pool.takeIdle(CoarseClock.now()); // nobody gives up beside an idle entry
+                    if (entry != null) {
+                        return pool.handOut(entry);
+                    }
                     throw pool.exhausted(start, count.get() - 1);
                 }
+                LockSupport.parkNanos(this, left);
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for a connection to "
+                            + pool.address());
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for a connection to " + pool.address());
         } finally {
-            if (waiting) {
-                stopWaiting(starved);
+            if (counted) {
+                count.decrementAndGet();
+                leave(node);
             }
         }
-    }
-
-    private void stopWaiting(boolean starved) {
-        if (starved) {
-            starving.decrementAndGet();
-        }
-        count.decrementAndGet();
-        if (count.get() == 0) {
-            reclaimGift(); // nobody is left to take it
-        }
-    }
-
-    /** A waiter's look: the gift if there is one, else an idle entry. */
-    private PoolEntry takeGiftOrIdle(long now) {
-        PoolEntry g = takeGift();
-        if (g != null) {
-            g.setState(PoolEntry.IN_USE);
-            if (pool.fitForUse(g, now)) {
-                return g;
-            }
-        }
-        return pool.takeIdle(now);
     }
 
     /**
-     * Ends the borrow of a healthy {@code entry} being returned: a gift to the waiters if one is starving (true),
-     * else back to the idle set and a waiter woken (false; the pool then checks for a racing shutdown).
+     * A waiter leaves with its node still out (it found an entry, a place to dial, or failed): a wake-up it took but
+     * may not have used goes on to the next waiter, an entry handed to it goes back.
+     */
+    private void leave(Node node) {
+        if (node != null && !node.to(WAITING, LEFT)) {
+            if (node.status == WOKEN) {
+                node.status = LEFT;
+                wakeOne();
+            } else if (node.status == HANDED) {
+                PoolEntry handed = node.handed;
+                node.handed = null;
+                node.status = LEFT;
+                giveBack(handed);
+            }
+        }
+        if (count.get() == 0) {
+            queue.removeIf(n -> n.status == LEFT); // nodes of waiters gone: keep no thread reachable
+        }
+    }
+
+    /**
+     * Ends the borrow of a healthy {@code entry} being returned: handed to the first waiter if that one has waited
+     * {@link #STARVING_AFTER_NANOS} (true), else back to the idle set and a waiter woken (false; the pool then
+     * checks for a racing shutdown).
      */
     boolean endBorrow(PoolEntry entry) {
-        if (count.get() > 0 && starving.get() > 0) {
+        if (count.get() == 0) {
+            entry.endBorrow(PoolEntry.IDLE);
+            return false;
+        }
+        Node first = queue.peek();
+        while (first != null && first.status == LEFT) { // a waiter that left: drop its node
+            queue.remove(first);
+            first = queue.peek();
+        }
+        if (first != null && CoarseClock.now() - first.since >= STARVING_AFTER_NANOS) {
             entry.endBorrow(PoolEntry.RESERVED);
-            if (gift.compareAndSet(null, entry)) {
-                wakeOne();
-                if (count.get() == 0 || pool.isShutdown()) {
-                    reclaimGift(); // nobody left to take it
-                } else {
-                    Thread.yield(); // let the woken waiter run now rather than after this thread's next borrow
-                }
+            if (handTo(entry)) {
+                Thread.yield(); // let the woken waiter run now rather than after this thread's next borrow
                 return true;
             }
             entry.setState(PoolEntry.IDLE);
@@ -159,41 +220,54 @@ final class Waiters {
         return false;
     }
 
-    /**
-     * Wakes one waiter, if there is one and not every waiter has a wake-up pending already. Called after the
-     * change that may let a waiter proceed was published.
-     */
-    void wakeOne() {
-        int waiting = count.get();
-        if (waiting > 0 && wakeUps.availablePermits() < waiting) {
-            wakeUps.release();
+    /** Hands a {@code RESERVED} entry to the first waiting node and unparks its thread; false if nobody waits. */
+    private boolean handTo(PoolEntry entry) {
+        for (Node n; (n = queue.poll()) != null; ) {
+            n.handed = entry;
+            if (n.to(WAITING, HANDED)) {
+                LockSupport.unpark(n.thread);
+                return true;
+            }
+            n.handed = null;
         }
+        return false;
     }
 
-    /** On shutdown: closes the gift and wakes a waiter, which sees the shutdown and wakes the next one. */
-    void shutdown() {
-        reclaimGift();
-        wakeUps.release();
-    }
-
-    private PoolEntry takeGift() {
-        return gift.get() == null ? null : gift.getAndSet(null);
-    }
-
-    /** Puts a gift nobody took back in the idle set, or closes it if the pool is shut down. */
-    private void reclaimGift() {
-        PoolEntry g = takeGift();
-        if (g == null) {
-            return;
-        }
+    /** An entry handed to a waiter that left without it: to the next waiter, else the idle set. */
+    private void giveBack(PoolEntry entry) {
         if (pool.isShutdown()) {
-            pool.remove(g, CloseReason.FACTORY_CLOSED);
+            pool.remove(entry, CloseReason.FACTORY_CLOSED);
             return;
         }
-        g.setState(PoolEntry.IDLE);
+        if (handTo(entry)) {
+            return;
+        }
+        entry.setState(PoolEntry.IDLE);
         wakeOne();
-        if (pool.isShutdown() && g.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
-            pool.remove(g, CloseReason.FACTORY_CLOSED);
+        if (pool.isShutdown() && entry.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
+            pool.remove(entry, CloseReason.FACTORY_CLOSED);
+        }
+    }
+
+    /** Wakes the first waiter, if there is one. Called after the change that may let a waiter proceed was published. */
+    void wakeOne() {
+        if (count.get() == 0) {
+            return;
+        }
+        for (Node n; (n = queue.poll()) != null; ) {
+            if (n.to(WAITING, WOKEN)) {
+                LockSupport.unpark(n.thread);
+                return;
+            }
+        }
+    }
+
+    /** On shutdown: wakes every waiter; each sees the shutdown (and closes an entry handed to it). */
+    void shutdown() {
+        for (Node n; (n = queue.poll()) != null; ) {
+            if (n.to(WAITING, WOKEN)) {
+                LockSupport.unpark(n.thread);
+            }
         }
     }
 }

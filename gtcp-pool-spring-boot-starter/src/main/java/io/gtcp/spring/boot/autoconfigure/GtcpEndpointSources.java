@@ -13,4 +13,12 @@ public interface GtcpEndpointSources {
 
     /** The endpoints of {@code serviceId}, polled by the factory when it is built and every refresh-every. */
     EndpointSource forService(String serviceId);
+
+    /**
+     * The endpoints of {@code serviceId}, each instance's port taken from its metadata {@code portMetadataKey}
+     * when it has that entry (a gtcp port beside the instance's registered one); by default the key is ignored.
+     */
+    default EndpointSource forService(String serviceId, String portMetadataKey) {
+        return forService(serviceId);
+    }
 }

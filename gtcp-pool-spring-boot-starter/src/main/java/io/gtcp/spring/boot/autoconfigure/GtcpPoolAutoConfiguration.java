@@ -1,5 +1,6 @@
 package io.gtcp.spring.boot.autoconfigure;
 
+import io.gtcp.EndpointSource;
 import io.gtcp.PoolConnFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -11,6 +12,8 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -44,16 +47,20 @@ public final class GtcpPoolAutoConfiguration {
     GtcpPoolConnFactories gtcpPoolConnFactories(ConfigurableEnvironment environment,
             ConfigurableListableBeanFactory beanFactory, ObjectProvider<SslBundles> sslBundles,
             ObjectProvider<GtcpEndpointSources> endpointSources,
-            ObjectProvider<GtcpPoolConnFactoryBuilderCustomizer> customizers) {
+            ObjectProvider<GtcpPoolConnFactoryBuilderCustomizer> customizers,
+            ObjectProvider<GtcpDiscoveryGroups> discoveryGroups) {
         // again here, for an application started from Spring AOT's code, where the registrar does not run
         GtcpPropertyKeys.check(environment, beanFactory.getBeanClassLoader());
         GtcpPoolPropertiesMapper mapper = new GtcpPoolPropertiesMapper(sslBundles.getIfAvailable(),
                 endpointSources.getIfAvailable());
         return new GtcpPoolConnFactories(ConfigurationPropertiesBinders.create(environment, beanFactory), mapper,
-                customizers);
+                customizers, discoveryGroups.getIfAvailable());
     }
 
-    /** {@code discovery.service-id} through Spring Cloud Commons, when it is on the class path. */
+    /**
+     * {@code discovery.service-id} through Spring Cloud Commons, when it is on the class path; its groups refresh
+     * on the registry's {@code HeartbeatEvent}s (see {@link GtcpDiscoveryGroups}).
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(DiscoveryClient.class)
     static class DiscoveryConfiguration {
@@ -61,7 +68,29 @@ public final class GtcpPoolAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         GtcpEndpointSources gtcpDiscoveryEndpointSources(ObjectProvider<DiscoveryClient> discoveryClient) {
-            return (serviceId) -> new DiscoveryClientEndpointSource(discoveryClient, serviceId);
+            return new GtcpEndpointSources() {
+
+                @Override
+                public EndpointSource forService(String serviceId) {
+                    return new DiscoveryClientEndpointSource(discoveryClient, serviceId);
+                }
+
+                @Override
+                public EndpointSource forService(String serviceId, String portMetadataKey) {
+                    return new DiscoveryClientEndpointSource(discoveryClient, serviceId, portMetadataKey);
+                }
+            };
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        GtcpDiscoveryGroups gtcpDiscoveryGroups() {
+            return new GtcpDiscoveryGroups();
+        }
+
+        @Bean
+        ApplicationListener<HeartbeatEvent> gtcpDiscoveryHeartbeatListener(GtcpDiscoveryGroups groups) {
+            return (event) -> groups.registryChanged();
         }
     }
 }

@@ -34,6 +34,8 @@ public class GtcpPoolConnFactories {
 
     private final ObjectProvider<GtcpPoolConnFactoryBuilderCustomizer> customizers;
 
+    private final GtcpDiscoveryGroups discoveryGroups;
+
     /**
      * @param binder      binds the named pools: to read their values as the default pool's are read, it should
      *                    convert as Boot does for {@code @ConfigurationProperties} (the starter's own does)
@@ -42,9 +44,19 @@ public class GtcpPoolConnFactories {
      */
     public GtcpPoolConnFactories(Binder binder, GtcpPoolPropertiesMapper mapper,
             ObjectProvider<GtcpPoolConnFactoryBuilderCustomizer> customizers) {
+        this(binder, mapper, customizers, null);
+    }
+
+    /**
+     * @param discoveryGroups follows the registry for the pools with a {@code discovery.service-id} (refresh on its
+     *                        events, a poll until the first); null: they refresh every refresh-every only
+     */
+    public GtcpPoolConnFactories(Binder binder, GtcpPoolPropertiesMapper mapper,
+            ObjectProvider<GtcpPoolConnFactoryBuilderCustomizer> customizers, GtcpDiscoveryGroups discoveryGroups) {
         this.binder = binder;
         this.mapper = mapper;
         this.customizers = customizers;
+        this.discoveryGroups = discoveryGroups;
     }
 
     /** The named pool {@code gtcp.pools.<name>}: its properties over the default pool's, named {@code name}. */
@@ -71,7 +83,11 @@ public class GtcpPoolConnFactories {
         PoolConnFactory.Builder builder = this.mapper.builder(prefix, properties);
         String name = properties.getName();
         this.customizers.orderedStream().forEach((customizer) -> customizer.customize(name, builder));
-        return builder.build();
+        PoolConnFactory factory = builder.build();
+        if (this.discoveryGroups != null && properties.getDiscovery().getServiceId() != null) {
+            this.discoveryGroups.register(factory, properties.getDiscovery().getPollUntilHeartbeat());
+        }
+        return factory;
     }
 
     private static boolean setsTarget(Binder binder, ConfigurationPropertyName root) {

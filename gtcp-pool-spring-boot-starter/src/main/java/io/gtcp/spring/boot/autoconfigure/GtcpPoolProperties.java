@@ -319,12 +319,40 @@ public class GtcpPoolProperties {
          */
         private String serviceId;
 
+        /**
+         * Metadata entry of an instance that holds its gtcp port, used instead of the instance's registered port
+         * when present (the starter's server registers its port under gtcp-port); empty: always the registered port.
+         */
+        private String portMetadataKey = "gtcp-port";
+
+        /**
+         * How often the service is polled until the registry publishes its first change event (Spring Cloud's
+         * HeartbeatEvent, upon which the group refreshes at once); 0 means only every refresh-every.
+         */
+        private Duration pollUntilHeartbeat = Duration.ofSeconds(2);
+
         public String getServiceId() {
             return this.serviceId;
         }
 
         public void setServiceId(String serviceId) {
             this.serviceId = serviceId;
+        }
+
+        public String getPortMetadataKey() {
+            return this.portMetadataKey;
+        }
+
+        public void setPortMetadataKey(String portMetadataKey) {
+            this.portMetadataKey = portMetadataKey;
+        }
+
+        public Duration getPollUntilHeartbeat() {
+            return this.pollUntilHeartbeat;
+        }
+
+        public void setPollUntilHeartbeat(Duration pollUntilHeartbeat) {
+            this.pollUntilHeartbeat = pollUntilHeartbeat;
         }
     }
 

@@ -118,7 +118,13 @@ public final class GtcpPoolPropertiesMapper {
                         "it needs Spring Cloud Commons (spring-cloud-commons, with a DiscoveryClient) on the class path",
                         null);
             }
-            builder.endpointSource(this.endpointSources.forService(serviceId));
+            Duration poll = properties.getDiscovery().getPollUntilHeartbeat();
+            if (poll != null && poll.isNegative()) {
+                throw new InvalidGtcpPoolPropertyException(prefix + ".discovery.poll-until-heartbeat", poll,
+                        "it must not be negative (0 means polling only every refresh-every)", null);
+            }
+            builder.endpointSource(this.endpointSources.forService(serviceId,
+                    properties.getDiscovery().getPortMetadataKey()));
         }
     }
 

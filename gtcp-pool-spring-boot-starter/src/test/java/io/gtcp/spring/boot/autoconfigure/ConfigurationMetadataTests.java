@@ -28,7 +28,8 @@ class ConfigurationMetadataTests {
                     "gtcp.pool.leak-detection-threshold", "gtcp.pool.ssl.bundle", "gtcp.pool.addresses",
                     "gtcp.pool.load-balancing", "gtcp.pool.refresh-every",
                     "gtcp.pool.outlier-ejection.consecutive-failures", "gtcp.pool.outlier-ejection.base-ejection-time",
-                    "gtcp.pool.outlier-ejection.max-ejection-percent", "gtcp.pool.discovery.service-id");
+                    "gtcp.pool.outlier-ejection.max-ejection-percent", "gtcp.pool.discovery.service-id",
+                    "gtcp.pool.discovery.port-metadata-key", "gtcp.pool.discovery.poll-until-heartbeat");
         assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
             .as("description of %s", property.get("name"))
             .isNotBlank());
@@ -45,6 +46,8 @@ class ConfigurationMetadataTests {
         assertThat(defaultOf(properties, "gtcp.pool.load-balancing")).isEqualTo("least-busy");
         assertThat(defaultOf(properties, "gtcp.pool.refresh-every")).isEqualTo("30s");
         assertThat(defaultOf(properties, "gtcp.pool.outlier-ejection.base-ejection-time")).isEqualTo("10s");
+        assertThat(defaultOf(properties, "gtcp.pool.discovery.port-metadata-key")).isEqualTo("gtcp-port");
+        assertThat(defaultOf(properties, "gtcp.pool.discovery.poll-until-heartbeat")).isEqualTo("2s");
         assertThat(descriptionOf(properties, "gtcp.pool.acquire-timeout")).contains("0 fails at once")
             .doesNotContain("no limit");
         List<String> health = metadata.read("$.properties[?(@.name == 'management.health.gtcp.enabled')].name");
