@@ -226,6 +226,11 @@ public final class PoolConnFactory implements Closeable {
         return endpointSource;
     }
 
+    /** Whether the pool dials TLS (it has an {@code SSLContext}). */
+    public boolean isTls() {
+        return config.sslContext() != null;
+    }
+
     /** Why the group's last refresh could not do all it should (a failed poll or resolution); null when it worked. */
     public Exception endpointSourceProblem() {
         return endpointGroup != null ? endpointGroup.problem() : null;

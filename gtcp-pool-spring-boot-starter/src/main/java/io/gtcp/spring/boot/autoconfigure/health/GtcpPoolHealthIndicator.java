@@ -32,7 +32,7 @@ import org.springframework.boot.health.contributor.Status;
  * <li>otherwise (no idle connection, or failures): a probe decides, a dial of the endpoint as a borrower's
  * (through the pool's resolver; for a TLS pool with the handshake, so a certificate every dial rejects is DOWN),
  * closed at once, at most once per {@link #PROBE_INTERVAL} per endpoint, all endpoints at once under one
- * {@link #PROBE_TIMEOUT}.</li>
+ * {@link #PROBE_TIMEOUT} ({@link #TLS_PROBE_TIMEOUT} for a TLS pool).</li>
  * </ol>
  * So an outage is DOWN within about 2 s and a recovery UP within about 2 s. The indicator never borrows from the
  * pool: an exhausted pool (every connection borrowed, callers waiting) is reported at once, as
@@ -49,6 +49,9 @@ public class GtcpPoolHealthIndicator extends AbstractHealthIndicator {
 
     /** The longest a probe of all endpoints takes. */
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+
+    /** The same for a TLS pool, whose dial includes a handshake: a cold JVM's first one can take a second. */
+    static final Duration TLS_PROBE_TIMEOUT = Duration.ofSeconds(3);
 
     private final PoolConnFactory factory;
 
@@ -115,7 +118,8 @@ public class GtcpPoolHealthIndicator extends AbstractHealthIndicator {
             }
         }
         if (!due.isEmpty()) {
-            EndpointProbe.probe(this.factory, due, PROBE_TIMEOUT).forEach((address, error) -> {
+            Duration timeout = this.factory.isTls() ? TLS_PROBE_TIMEOUT : PROBE_TIMEOUT;
+            EndpointProbe.probe(this.factory, due, timeout).forEach((address, error) -> {
                 this.probes.put(address, new Probed(System.nanoTime(), error));
                 if (error == null) {
                     this.outcomes.failing.remove(address);
