@@ -52,6 +52,8 @@ public class Conn implements Closeable {
     Link link;
     /** Set when a receive met the end of stream before any byte of the next message: the peer closed cleanly. */
     boolean endedBetweenMessages;
+    /** After a failed exchange: whether any byte of its reply had arrived (then it must never be sent again). */
+    boolean replyBegun;
     private boolean closed;
     private long recvDeadline = Deadlines.NONE;
     private long sendDeadline = Deadlines.NONE;
@@ -205,19 +207,22 @@ public class Conn implements Closeable {
         return sendRecv(data, receive, callDeadline(timeout), retry);
     }
 
-    private byte[] sendRecv(byte[] data, int receive, long callDeadline, Retry[] retry) throws IOException {
+    byte[] sendRecv(byte[] data, int receive, long callDeadline, Retry[] retry) throws IOException {
         requireData(data);
         Retry r = retry(retry);
         Link l = begin();
         ExchangeObserver.Exchange exchange = exchangeStarted();
+        long received = -1;
         try {
-            long readDeadline = readDeadline(callDeadline);
-            writeFrame(l, data, writeDeadline(callDeadline), r);
-            byte[] reply = receive(link, receive, readDeadline, r);
+            long deadline = exchangeDeadline(callDeadline);
+            writeFrame(l, data, writeDeadline(deadline), r);
+            received = link.received();
+            byte[] reply = receive(link, receive, readDeadline(deadline), r);
             succeeded();
             endExchange(exchange, null);
             return reply;
         } catch (IOException e) {
+            replyBegun = received >= 0 && link.received() != received;
             endExchange(exchange, e);
             throw failed(e);
         } catch (RuntimeException | Error e) {
@@ -322,7 +327,7 @@ public class Conn implements Closeable {
         return sendRecvPkg(data, callDeadline(timeout), option);
     }
 
-    private byte[] sendRecvPkg(byte[] data, long callDeadline, PkgOption[] option) throws IOException {
+    byte[] sendRecvPkg(byte[] data, long callDeadline, PkgOption[] option) throws IOException {
         PkgOption o = option(option);
         byte[] frame = Frames.encode(data, o);
         int headerSize = o.effectiveHeaderSize();
@@ -330,14 +335,17 @@ public class Conn implements Closeable {
         Retry r = retry(o.retry());
         Link l = begin();
         ExchangeObserver.Exchange exchange = exchangeStarted();
+        long received = -1;
         try {
-            long readDeadline = readDeadline(callDeadline);
-            writeFrame(l, frame, writeDeadline(callDeadline), r);
-            byte[] reply = receiveFrame(link, headerSize, max, readDeadline, r);
+            long deadline = exchangeDeadline(callDeadline);
+            writeFrame(l, frame, writeDeadline(deadline), r);
+            received = link.received();
+            byte[] reply = receiveFrame(link, headerSize, max, readDeadline(deadline), r);
             succeeded();
             endExchange(exchange, null);
             return reply;
         } catch (IOException e) {
+            replyBegun = received >= 0 && link.received() != received;
             endExchange(exchange, e);
             throw failed(e);
         } catch (RuntimeException | Error e) {
@@ -476,6 +484,17 @@ public class Conn implements Closeable {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * The deadline of a whole exchange (sendRecv*, sendRecvPkg*): the call's own, and with a read or a write
+     * timeout set, the two added up from now (an unset one counting as zero). That one budget also bounds a
+     * reconnect-on-send, so a connection with only a read timeout cannot spend the connect timeout redialling.
+     */
+    private long exchangeDeadline(long callDeadline) {
+        long budget = readTimeoutNanos + writeTimeoutNanos;
+        budget = budget < 0 ? Long.MAX_VALUE : budget; // two huge timeouts: no overflow into the past
+        return budget > 0 ? Math.min(callDeadline, Deadlines.after(System.nanoTime(), budget)) : callDeadline;
+    }
 
     private long readDeadline(long callDeadline) {
         long d = Math.min(recvDeadline, callDeadline);

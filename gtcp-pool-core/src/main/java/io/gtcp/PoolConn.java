@@ -25,8 +25,10 @@ import java.time.Duration;
  *
  * <p>Reconnect-on-send: when the first write on a connection just taken from the idle set fails, the pool
  * dials a fresh connection in its place and writes once more; at most once per operation, and only before
- * anything else was done with it. The dial is bounded by the connect timeout and by what is left of the call's
- * deadline; when the deadline passes first, the call ends with a {@link SocketTimeoutException}.
+ * anything else was done with it, and only if the factory's {@link RetryBudget} allows one more attempt. The dial
+ * is bounded by the connect timeout and by what is left of the call's deadline (for an exchange without a
+ * deadline of its own: the builder's write and read timeouts added up); when the deadline passes first, the call
+ * ends with a {@link SocketTimeoutException}.
  *
  * <p>Closing from another thread: {@code close()} while an operation runs (the usual Java way to cancel one)
  * aborts the socket, so the operation ends at once with an {@link IOException}, and the connection is closed,
@@ -96,6 +98,11 @@ public class PoolConn extends Conn {
     /** Like {@link #newPoolConn(String)}, dialling (if it must) with the given connect timeout. */
     public static PoolConn newPoolConn(String address, Duration connectTimeout) throws IOException {
         return PoolConnFactory.defaultFactory().get(address, connectTimeout);
+    }
+
+    /** The pool this connection was borrowed from: a factory exchange that failed avoids it on its next attempt. */
+    AddressPool pool() {
+        return pool;
     }
 
     /** The pool address this connection belongs to. */
@@ -216,8 +223,8 @@ public class PoolConn extends Conn {
         } catch (InterruptedIOException timedOutOrInterrupted) { // a timeout is not a dead socket
             throw timedOutOrInterrupted;
         } catch (IOException writeFailed) {
-            if (phase != RUNNING) {
-                throw writeFailed; // closed from another thread: no reconnect
+            if (phase != RUNNING || !pool.config().retries().tryAttempt()) {
+                throw writeFailed; // closed from another thread, or the retry budget is spent: no reconnect
             }
             link = reconnect(writeFailed, deadline);
             // publishes the new link before a closer reads it, and stops here if one came meanwhile

@@ -2,8 +2,9 @@ package io.gtcp;
 
 import io.gtcp.internal.pool.AddressPool;
 import io.gtcp.internal.pool.AddressPools;
-import io.gtcp.internal.group.ConnectionOpener;
 import io.gtcp.internal.group.EndpointCheck;
+import io.gtcp.internal.call.ExchangeCall;
+import io.gtcp.internal.call.RetryAllowance;
 import io.gtcp.internal.group.EndpointAddress;
 import io.gtcp.internal.group.EndpointGroup;
 import io.gtcp.internal.group.EndpointPools;
@@ -70,16 +71,24 @@ public final class PoolConnFactory implements Closeable {
     private final EndpointGroup endpointGroup;
     /** Where the group's endpoints come from, for {@link #endpointSource()}; null without a group. */
     private final String endpointSource;
+    /** The retry budget every attempt after a call's first asks; every call deposits into it. */
+    private final RetryAllowance retries;
+    /** The factory exchanges' machinery; null without a group. */
+    private final ExchangeCall exchanges;
     private volatile boolean closed;
 
-    private PoolConnFactory(PoolConfig config, GroupConfig group, Listeners listeners) {
+    private PoolConnFactory(PoolConfig config, GroupConfig group, Listeners listeners, RetryAllowance retries,
+                            boolean idempotent) {
         this.config = config;
+        this.retries = retries;
         this.pools = new AddressPools(config, listeners, this::retirable);
         this.endpointGroup = group.isConfigured()
-                ? EndpointGroup.start(config.name(), group, new GroupPools(), pools.scheduler()) : null;
+                ? EndpointGroup.start(config.name(), group, new GroupPools(), pools.scheduler(), retries) : null;
+        this.exchanges = endpointGroup == null ? null
+                : new ExchangeCall(endpointGroup, retries, idempotent, config.connectTimeoutNanos());
         this.endpointSource = group.isConfigured() ? StartLine.source(group) : null;
         if (log.isInfoEnabled()) {
-            log.info("pool {}", StartLine.of(config, group));
+            log.info("pool {}{}", StartLine.of(config, group), idempotent ? ", idempotent" : "");
         }
     }
 
@@ -100,26 +109,74 @@ public final class PoolConnFactory implements Closeable {
 
     /** A connection to an endpoint of the group: the configured address, or one of the configured addresses. */
     public PoolConn get() throws IOException {
+        EndpointGroup group = group();
+        retries.deposit();
+        return group.borrow(FactoryExchange.PKG, config.connectTimeoutNanos());
+    }
+
+    private EndpointGroup group() {
         EndpointGroup group = endpointGroup;
         if (group == null) {
             throw new IllegalStateException("no address configured: " + config.addressHint() + " or call get(address)");
         }
-        return group.borrow(OPEN, config.connectTimeoutNanos());
+        return group;
     }
 
-    /** How the group borrows from the endpoint it picked: a constant, so the borrow path allocates only the conn. */
-    private static final ConnectionOpener<PoolConn> OPEN = (pool, connectTimeoutNanos) -> {
-        PoolEntry entry = pool.borrow(connectTimeoutNanos);
-        return entry == null ? null : PoolConn.handOut(pool, entry, connectTimeoutNanos);
-    };
+    // ------------------------------------------------------------------ one-call exchanges
+
+    /**
+     * Borrows a connection of the group, sends {@code request} as one package, receives the reply package and
+     * gives the connection back: {@code try (PoolConn c = get()) { return c.sendRecvPkg(request, option); }}, plus,
+     * with {@link Builder#idempotent}, a send on another connection when the first failed before any byte of
+     * its reply arrived (see {@link Builder#idempotent}).
+     */
+    public byte[] sendRecvPkg(byte[] request, PkgOption... option) throws IOException {
+        return call().exchange(FactoryExchange.PKG, request, 0, option, Deadlines.NONE);
+    }
+
+    /**
+     * {@link #sendRecvPkg} under one deadline, {@code timeout} from now: waiting for a place, every dial (failover
+     * included), the exchange and every retry. When it passes the call ends with a
+     * {@link java.net.SocketTimeoutException} (an {@link AcquireTimeoutException} if it was waiting for a place).
+     */
+    public byte[] sendRecvPkgWithTimeout(byte[] request, Duration timeout, PkgOption... option) throws IOException {
+        return call().exchange(FactoryExchange.PKG, request, 0, option, deadline(timeout));
+    }
+
+    /** Raw mode, as {@link Conn#sendRecv}: sends {@code request} as it is and receives as {@code receive} says. */
+    public byte[] sendRecv(byte[] request, int receive) throws IOException {
+        return call().exchange(FactoryExchange.RAW, request, receive, null, Deadlines.NONE);
+    }
+
+    /** {@link #sendRecv} under one deadline, as {@link #sendRecvPkgWithTimeout}. */
+    public byte[] sendRecvWithTimeout(byte[] request, int receive, Duration timeout) throws IOException {
+        return call().exchange(FactoryExchange.RAW, request, receive, null, deadline(timeout));
+    }
+
+    private ExchangeCall call() {
+        group();
+        if (closed) {
+            throw new IllegalStateException("pool '" + config.name() + "' is closed");
+        }
+        return exchanges;
+    }
+
+    private static long deadline(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        return Deadlines.after(System.nanoTime(), Deadlines.nanos(timeout, "timeout"));
+    }
 
     /** A connection to {@code address} ({@code "host:port"}), from that address's own pool. */
     public PoolConn get(String address) throws IOException {
+        retries.deposit();
         return borrow(pools.pool(address), config.connectTimeoutNanos());
     }
 
     /** A connection to {@code address}, dialling (if it must) with {@code connectTimeout}. */
     public PoolConn get(String address, Duration connectTimeout) throws IOException {
+        retries.deposit();
         return borrow(pools.pool(address), Deadlines.nanos(connectTimeout, "connect timeout"));
     }
 
@@ -142,6 +199,16 @@ public final class PoolConnFactory implements Closeable {
     /** The pool of one address; all zero if it has none. */
     public PoolStats stats(String address) {
         return pools.stats(address);
+    }
+
+    /** Attempts after a call's first that the retry budget allowed so far (failover, reconnect, re-send, retry). */
+    public long retriesAttempted() {
+        return retries.attempted();
+    }
+
+    /** Attempts after a call's first that the retry budget refused so far: the calls ended with their failure. */
+    public long retriesRefused() {
+        return retries.refused();
     }
 
     /** The addresses that have a pool. */
@@ -335,6 +402,9 @@ public final class PoolConnFactory implements Closeable {
         private Duration refreshEvery = DEFAULT_REFRESH_EVERY;
         private ExchangeObserver exchangeObserver = ExchangeObserver.NONE;
         private String addressHint = "set Builder.address";
+        private boolean idempotent;
+        private RetryBudget retryBudget = RetryBudget.defaults();
+        private int maxPending = -1;
 
         private Builder() {
         }
@@ -531,6 +601,41 @@ public final class PoolConnFactory implements Closeable {
         }
 
         /**
+         * May the factory's exchanges ({@link PoolConnFactory#sendRecvPkg} and its kin) be sent twice? Default
+         * false. With true, an exchange that fails with an {@link IOException} before any byte of its reply
+         * arrived (reset, end of stream, refused, a failed dial) is sent again on a fresh connection, to another
+         * usable endpoint where the group has one, at most twice, within the deadline and the retry budget; never
+         * after a byte of the reply or a timeout. What it risks: a request that reached a server which then died
+         * without replying is sent again, so only say true of requests that may be processed twice.
+         */
+        public Builder idempotent(boolean idempotent) {
+            this.idempotent = idempotent;
+            return this;
+        }
+
+        /** How many attempts after a call's first the factory may make; default {@link RetryBudget#defaults()}. */
+        public Builder retryBudget(RetryBudget budget) {
+            if (budget == null) {
+                throw new IllegalArgumentException("retryBudget must not be null");
+            }
+            this.retryBudget = budget;
+            return this;
+        }
+
+        /**
+         * Callers that may wait per endpoint when every connection is in use; default -1: no limit; 0: never wait.
+         * A caller over the limit gets a {@link PendingLimitException} at once, after the other endpoints of the
+         * group were tried for a free place.
+         */
+        public Builder maxPending(int maxPending) {
+            if (maxPending < -1) {
+                throw new IllegalArgumentException("maxPending must be -1 (no limit) or more: " + maxPending);
+            }
+            this.maxPending = maxPending;
+            return this;
+        }
+
+        /**
          * How a user of this factory sets its address, for the error of {@link #get()} when it has none; default
          * "set Builder.address". Whoever builds factories from configuration names its keys here (the Spring Boot
          * starter: "set gtcp.pool.address").
@@ -561,10 +666,10 @@ public final class PoolConnFactory implements Closeable {
                     Deadlines.nanos(acquireTimeout, "acquireTimeout"), Deadlines.nanos(connectTimeout, "connectTimeout"),
                     Deadlines.nanos(readTimeout, "readTimeout"), Deadlines.nanos(writeTimeout, "writeTimeout"),
                     retry, validateOnBorrow, Deadlines.nanos(checkIdleAfter, "checkIdleAfter"), sslContext, Deadlines.nanos(leakDetectionThreshold, "leakDetectionThreshold"),
-                    exchangeObserver, addressHint);
+                    exchangeObserver, addressHint, maxPending, new RetryAllowance(retryBudget));
             GroupConfig group = new GroupConfig(endpointSource != null ? java.util.List.of() : entries, endpointSource,
                     loadBalancing, outlierEjection, resolver, Deadlines.nanos(refreshEvery, "refreshEvery"));
-            return new PoolConnFactory(config, group, listeners);
+            return new PoolConnFactory(config, group, listeners, (RetryAllowance) config.retries(), idempotent);
         }
 
         private static Duration nonNegative(Duration value, String what) {

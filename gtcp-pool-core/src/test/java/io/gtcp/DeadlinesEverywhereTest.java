@@ -48,6 +48,19 @@ class DeadlinesEverywhereTest {
     }
 
     @Test
+    void theBuildersReadTimeoutAloneBoundsTheReconnectOfAnExchange() throws IOException {
+        // issue 17: the budget of a sendRecv* call is write + read timeout, an unset one counting as zero
+        PoolConn conn = resetIdleConnectionToAFullServer(PoolConnFactory.builder().readTimeout(DEADLINE));
+        assertTimesOutWithinHangLimit(() -> conn.sendRecvPkg(new byte[]{1}));
+    }
+
+    @Test
+    void theBuildersReadTimeoutAloneBoundsTheReconnectOfARawExchange() throws IOException {
+        PoolConn conn = resetIdleConnectionToAFullServer(PoolConnFactory.builder().readTimeout(DEADLINE));
+        assertTimesOutWithinHangLimit(() -> conn.sendRecv(new byte[]{1}, 1));
+    }
+
+    @Test
     void aSendDeadlineBoundsTheReconnect() throws IOException {
         PoolConn conn = resetIdleConnectionToAFullServer(PoolConnFactory.builder());
         conn.setDeadlineSend(Instant.now().plus(DEADLINE));

@@ -9,6 +9,7 @@ import io.gtcp.EndpointStatus;
 import io.gtcp.LoadBalancing;
 import io.gtcp.OutlierEjection;
 import io.gtcp.PoolConnFactory;
+import io.gtcp.RetryBudget;
 import io.gtcp.testing.Closer;
 import io.gtcp.testing.RawPeer;
 import io.gtcp.testing.TestTls;
@@ -26,7 +27,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** A failed dial inside {@code get()} moves on to the next endpoint; the caller sees a failure only from all. */
+/**
+ * A failed dial inside {@code get()} moves on to the next endpoint; the caller sees a failure only from all. The
+ * retry budget is unlimited here: how it limits failover dials is {@code io.gtcp.fleet.DeadFleetTest}'s subject.
+ */
 @Timeout(value = 30, unit = SECONDS)
 class FailoverInsideGetTest {
 
@@ -38,7 +42,7 @@ class FailoverInsideGetTest {
     void aRefusedEndpointNeverSurfacesWhileAnotherIsUp(LoadBalancing policy) throws IOException {
         ThreeServers servers = closer.using(ThreeServers.plain());
         servers.stop(1);
-        PoolConnFactory pool = closer.using(PoolConnFactory.builder().addresses(servers.addresses())
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().retryBudget(RetryBudget.unlimited()).addresses(servers.addresses())
                 .loadBalancing(policy).outlierEjection(OutlierEjection.disabled()).build());
 
         for (int i = 0; i < 150; i++) {
@@ -55,7 +59,7 @@ class FailoverInsideGetTest {
     @Test
     void whenEveryEndpointFailsTheFirstFailureIsThrownWithTheOthersSuppressed() throws IOException {
         ThreeServers servers = closer.using(ThreeServers.plain());
-        PoolConnFactory pool = closer.using(PoolConnFactory.builder().addresses(servers.addresses())
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().retryBudget(RetryBudget.unlimited()).addresses(servers.addresses())
                 .loadBalancing(LoadBalancing.FAILOVER).build());
         servers.close();
 
@@ -69,7 +73,7 @@ class FailoverInsideGetTest {
     @Test
     void whenEveryEndpointIsEjectedGetStillTriesThem() throws IOException {
         ThreeServers servers = closer.using(ThreeServers.plain());
-        PoolConnFactory pool = closer.using(PoolConnFactory.builder().addresses(servers.addresses())
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().retryBudget(RetryBudget.unlimited()).addresses(servers.addresses())
                 .outlierEjection(new OutlierEjection(1, Duration.ofSeconds(20), 100)).build());
         servers.close();
         assertThatThrownBy(() -> pool.get()).isInstanceOf(ConnectException.class);
@@ -86,7 +90,7 @@ class FailoverInsideGetTest {
         // bounds the handshake), as with a server that hangs
         RawPeer silent = closer.using(RawPeer.start(RawPeer::discardUntilEof));
         ThreeServers servers = closer.using(ThreeServers.tls(TestTls.server("server.p12")));
-        PoolConnFactory pool = closer.using(PoolConnFactory.builder()
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().retryBudget(RetryBudget.unlimited())
                 .addresses("127.0.0.1:" + silent.port(), servers.address(0)).sslContext(TestTls.client())
                 .loadBalancing(LoadBalancing.FAILOVER).connectTimeout(Duration.ofMillis(300)).build());
 
@@ -105,7 +109,7 @@ class FailoverInsideGetTest {
             }
             return List.of(servers.ip(0), servers.ip(1));
         };
-        PoolConnFactory pool = closer.using(PoolConnFactory.builder().addresses("localhost:" + servers.port())
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().retryBudget(RetryBudget.unlimited()).addresses("localhost:" + servers.port())
                 .resolver(resolver).sslContext(TestTls.client()).loadBalancing(LoadBalancing.ROUND_ROBIN)
                 .refreshEvery(Duration.ZERO).build());
 

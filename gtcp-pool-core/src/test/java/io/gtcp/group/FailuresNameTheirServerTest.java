@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gtcp.LoadBalancing;
 import io.gtcp.PoolConnFactory;
+import io.gtcp.RetryBudget;
 import io.gtcp.testing.BlackHole;
 import io.gtcp.testing.Closer;
 import io.gtcp.testing.ThreeServers;
@@ -34,7 +35,9 @@ class FailuresNameTheirServerTest {
     void aDeadGroupSaysWhichPoolAndWhichServerRefusedEachDial() throws IOException {
         ThreeServers servers = closer.using(ThreeServers.plain());
         PoolConnFactory pool = closer.using(PoolConnFactory.builder().name("orders")
-                .addresses(servers.addresses()).loadBalancing(LoadBalancing.FAILOVER).build());
+                .addresses(servers.addresses()).loadBalancing(LoadBalancing.FAILOVER)
+                .retryBudget(RetryBudget.unlimited()) // every failover dial made: the budget is DeadFleetTest's
+                .build());
         servers.close();
 
         assertThatThrownBy(pool::get)

@@ -9,6 +9,7 @@ import io.gtcp.EndpointStatus;
 import io.gtcp.LoadBalancing;
 import io.gtcp.OutlierEjection;
 import io.gtcp.PoolConnFactory;
+import io.gtcp.RetryBudget;
 import io.gtcp.testing.Closer;
 import io.gtcp.testing.ThreeServers;
 
@@ -23,7 +24,10 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Outlier ejection as the contract's decisions say: who is ejected, for how long, how many, and who never. */
+/**
+ * Outlier ejection as the contract's decisions say: who is ejected, for how long, how many, and who never. The
+ * retry budget is unlimited here, so that every failover dial is made and only ejection is under test.
+ */
 @Timeout(value = 30, unit = SECONDS)
 class OutlierEjectionTest {
 
@@ -32,7 +36,7 @@ class OutlierEjectionTest {
     final GroupEvents events = new GroupEvents();
 
     private PoolConnFactory group(List<String> addresses, OutlierEjection ejection) {
-        return closer.using(PoolConnFactory.builder().addresses(addresses).loadBalancing(LoadBalancing.ROUND_ROBIN)
+        return closer.using(PoolConnFactory.builder().retryBudget(RetryBudget.unlimited()).addresses(addresses).loadBalancing(LoadBalancing.ROUND_ROBIN)
                 .outlierEjection(ejection).listener(events).build());
     }
 
@@ -125,7 +129,7 @@ class OutlierEjectionTest {
     void aSingleEndpointGroupIsNeverEjected() throws IOException {
         ThreeServers servers = closer.using(ThreeServers.plain());
         servers.stop(0);
-        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address(servers.address(0))
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().retryBudget(RetryBudget.unlimited()).address(servers.address(0))
                 .outlierEjection(new OutlierEjection(1, Duration.ofSeconds(20), 100)).listener(events).build());
 
         for (int i = 0; i < 5; i++) {

@@ -14,6 +14,10 @@ import java.io.IOException;
 @FunctionalInterface
 public interface ConnectionOpener<T> {
 
-    /** Borrows from {@code pool}, dialling with {@code connectTimeoutNanos} if it must; null if the pool retired. */
-    T open(AddressPool pool, long connectTimeoutNanos) throws IOException;
+    /**
+     * Borrows from {@code pool}, dialling with {@code connectTimeoutNanos} if it must, all within {@code deadline};
+     * null if the pool retired. {@code mayWait} false: a pool whose every place is taken throws
+     * {@link io.gtcp.internal.pool.EndpointFull} at once instead of waiting.
+     */
+    T open(AddressPool pool, long connectTimeoutNanos, long deadline, boolean mayWait) throws IOException;
 }

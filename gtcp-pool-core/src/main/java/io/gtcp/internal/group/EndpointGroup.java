@@ -3,7 +3,11 @@ package io.gtcp.internal.group;
 import io.gtcp.AcquireTimeoutException;
 import io.gtcp.CloseReason;
 import io.gtcp.EndpointStatus;
+import io.gtcp.PendingLimitException;
+import io.gtcp.internal.io.Deadlines;
+import io.gtcp.internal.io.RetryGate;
 import io.gtcp.internal.pool.AddressPool;
+import io.gtcp.internal.pool.EndpointFull;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -46,6 +50,8 @@ public final class EndpointGroup {
     private final Balancer balancer;
     private final OutlierDetector detector;
     private final Refresher refresher;
+    /** The factory's retry budget: each failover dial is an attempt after the call's first. */
+    private final RetryGate retries;
     /** Guards every change of membership and of the endpoints' ejection state. */
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Members members = Members.NONE;
@@ -53,8 +59,10 @@ public final class EndpointGroup {
     /** Why the last refresh could not do all it should; the cause given when the group is empty. */
     private volatile Exception problem;
 
-    private EndpointGroup(String name, GroupConfig config, EndpointPools pools, ScheduledExecutorService timer) {
+    private EndpointGroup(String name, GroupConfig config, EndpointPools pools, ScheduledExecutorService timer,
+                          RetryGate retries) {
         this.name = name;
+        this.retries = retries;
         this.pools = pools;
         this.timer = timer;
         this.balancer = Balancer.of(config.loadBalancing());
@@ -65,11 +73,11 @@ public final class EndpointGroup {
     /**
      * The group of a factory named {@code name}: its first membership resolved (or polled) now, on the caller's
      * thread, then refreshed on a thread of its own if there is anything to refresh. {@code timer} runs the
-     * restore of ejected endpoints.
+     * restore of ejected endpoints; {@code retries} allows (or not) each failover dial.
      */
     public static EndpointGroup start(String name, GroupConfig config, EndpointPools pools,
-                                      ScheduledExecutorService timer) {
-        EndpointGroup group = new EndpointGroup(name, config, pools, timer);
+                                      ScheduledExecutorService timer, RetryGate retries) {
+        EndpointGroup group = new EndpointGroup(name, config, pools, timer, retries);
         group.refresher.refresh();
         group.refresher.start();
         return group;
@@ -79,6 +87,16 @@ public final class EndpointGroup {
 
     /** A connection from the endpoint the balancer picks, or from the next one that can be dialled. */
     public <T> T borrow(ConnectionOpener<T> opener, long connectTimeoutNanos) throws IOException {
+        return borrow(opener, connectTimeoutNanos, Deadlines.NONE, null, null);
+    }
+
+    /**
+     * {@link #borrow(ConnectionOpener, long)} within a call's {@code deadline} (waiting and every dial, failover
+     * included), preferring an endpoint other than {@code avoid} and {@code alsoAvoid} (those a call's earlier
+     * attempts failed on; null: none) where the group has one.
+     */
+    public <T> T borrow(ConnectionOpener<T> opener, long connectTimeoutNanos, long deadline, AddressPool avoid,
+                        AddressPool alsoAvoid) throws IOException {
         Members m = members;
         if (m.anyEjected && m.restoreDue(System.nanoTime())) {
             m = restoreDue();
@@ -88,22 +106,69 @@ public final class EndpointGroup {
             throw closed ? closedException() : empty();
         }
         Endpoint chosen = balancer.pick(candidates);
+        if (avoid != null && (chosen.pool == avoid || chosen.pool == alsoAvoid)) {
+            int from = indexOf(candidates, chosen);
+            for (int k = 1; k < candidates.length; k++) {
+                Endpoint next = candidates[(from + k) % candidates.length];
+                if (next.pool != avoid && next.pool != alsoAvoid) {
+                    chosen = next;
+                    break;
+                }
+            }
+        }
         T conn;
         try {
-            conn = opener.open(chosen.pool, connectTimeoutNanos);
+            conn = opener.open(chosen.pool, connectTimeoutNanos, deadline, candidates.length == 1);
+        } catch (EndpointFull full) {
+            return elsewhereOrWait(m, candidates, chosen, opener, connectTimeoutNanos, deadline);
         } catch (IOException failed) {
-            return failover(m, chosen, failed, opener, connectTimeoutNanos, true);
+            return failover(m, chosen, failed, opener, connectTimeoutNanos, deadline, true);
         }
-        return conn != null ? conn : failover(m, chosen, left(chosen, null), opener, connectTimeoutNanos, true);
+        return conn != null ? conn
+                : failover(m, chosen, left(chosen, null), opener, connectTimeoutNanos, deadline, true);
+    }
+
+    /**
+     * Every place of {@code chosen} is taken: the first other candidate that has a free place (an idle connection
+     * or room to dial), else a wait for {@code chosen}, bounded by {@code maxPending}. A full endpoint never makes
+     * a caller wait while another has a free place, whatever the balancing policy picked.
+     */
+    private <T> T elsewhereOrWait(Members m, Endpoint[] candidates, Endpoint chosen, ConnectionOpener<T> opener,
+                                  long connectTimeoutNanos, long deadline) throws IOException {
+        int from = indexOf(candidates, chosen);
+        for (int k = 1; k < candidates.length; k++) {
+            Endpoint next = candidates[(from + k) % candidates.length];
+            try {
+                T conn = opener.open(next.pool, connectTimeoutNanos, deadline, false);
+                if (conn != null) {
+                    return conn;
+                }
+            } catch (EndpointFull full) {
+                // no free place there either
+            } catch (IOException e) {
+                if (!movesOn(e)) {
+                    throw e;
+                } // a failed dial there: its pool counted it; waiting for the chosen one is still the way on
+            }
+        }
+        T conn;
+        try {
+            conn = opener.open(chosen.pool, connectTimeoutNanos, deadline, true);
+        } catch (IOException failed) {
+            return failover(m, chosen, failed, opener, connectTimeoutNanos, deadline, true);
+        }
+        return conn != null ? conn
+                : failover(m, chosen, left(chosen, null), opener, connectTimeoutNanos, deadline, true);
     }
 
     /**
      * After {@code chosen} failed: every other endpoint of {@code m} once, the usable ones first, in list order
-     * from the one after it. An endpoint that left the group meanwhile (a refresh drained it) is passed over, and
-     * if only such endpoints failed, the call starts once more on the new membership.
+     * from the one after it, each an attempt the retry budget must allow and the deadline leave time for. An
+     * endpoint that left the group meanwhile (a refresh drained it) is passed over, and if only such endpoints
+     * failed, the call starts once more on the new membership.
      */
     private <T> T failover(Members m, Endpoint chosen, IOException failure, ConnectionOpener<T> opener,
-                           long connectTimeoutNanos, boolean mayRestart) throws IOException {
+                           long connectTimeoutNanos, long deadline, boolean mayRestart) throws IOException {
         if (!movesOn(failure)) {
             throw failure;
         }
@@ -119,8 +184,9 @@ public final class EndpointGroup {
                     continue;
                 }
                 Endpoint next = all[i];
+                mayTryAnother(first != null ? first : drained, deadline);
                 try {
-                    T conn = opener.open(next.pool, connectTimeoutNanos);
+                    T conn = opener.open(next.pool, connectTimeoutNanos, deadline, true);
                     if (conn != null) {
                         return conn;
                     }
@@ -141,35 +207,62 @@ public final class EndpointGroup {
             }
         }
         if (first == null && mayRestart && members != m) {
-            return restart(opener, connectTimeoutNanos, drained);
+            return restart(opener, connectTimeoutNanos, deadline, drained);
         }
         throw first != null ? first : drained;
     }
 
     /** One more try on the current membership, after every endpoint tried had left the group. */
-    private <T> T restart(ConnectionOpener<T> opener, long connectTimeoutNanos, IOException drained)
+    private <T> T restart(ConnectionOpener<T> opener, long connectTimeoutNanos, long deadline, IOException drained)
             throws IOException {
         Members m = members;
         Endpoint[] candidates = m.usable.length > 0 ? m.usable : m.all;
         if (candidates.length == 0) {
             throw closed ? closedException() : empty();
         }
+        mayTryAnother(drained, deadline);
         Endpoint chosen = balancer.pick(candidates);
         try {
-            T conn = opener.open(chosen.pool, connectTimeoutNanos);
+            T conn = opener.open(chosen.pool, connectTimeoutNanos, deadline, true);
             if (conn != null) {
                 return conn;
             }
-            return failover(m, chosen, left(chosen, null), opener, connectTimeoutNanos, false);
+            return failover(m, chosen, left(chosen, null), opener, connectTimeoutNanos, deadline, false);
         } catch (IOException failed) {
             addSuppressed(failed, drained);
-            return failover(m, chosen, failed, opener, connectTimeoutNanos, false);
+            return failover(m, chosen, failed, opener, connectTimeoutNanos, deadline, false);
         }
+    }
+
+    /**
+     * Before a failover attempt: throws {@code failure} (the one at hand) if the retry budget refuses the attempt,
+     * or a {@link SocketTimeoutException} caused by it if the call's deadline has passed.
+     */
+    private void mayTryAnother(IOException failure, long deadline) throws IOException {
+        if (deadline != Deadlines.NONE && deadline - System.nanoTime() <= 0) {
+            SocketTimeoutException e = new SocketTimeoutException("the call's deadline passed before another endpoint"
+                    + " of group '" + name + "' could be tried (" + failure + ")");
+            e.initCause(failure);
+            throw e;
+        }
+        if (!retries.tryAttempt()) {
+            throw failure;
+        }
+    }
+
+    private static int indexOf(Endpoint[] endpoints, Endpoint endpoint) {
+        for (int i = 0; i < endpoints.length; i++) {
+            if (endpoints[i] == endpoint) {
+                return i;
+            }
+        }
+        return 0;
     }
 
     /** Whether a failed borrow should move on to another endpoint: a failed dial does; see the class comment. */
     private boolean movesOn(IOException e) {
-        if (closed || e instanceof AcquireTimeoutException || Thread.currentThread().isInterrupted()) {
+        if (closed || e instanceof AcquireTimeoutException || e instanceof PendingLimitException
+                || Thread.currentThread().isInterrupted()) {
             return false;
         }
         return !(e instanceof InterruptedIOException) || e instanceof SocketTimeoutException;
@@ -419,6 +512,11 @@ public final class EndpointGroup {
             }
         }
         return false;
+    }
+
+    /** Whether the factory closed the group. */
+    public boolean isClosed() {
+        return closed;
     }
 
     /** A refresh now, on the group's refreshing thread; false if the group does not refresh (see Refresher). */

@@ -57,4 +57,16 @@ public final class Deadlines {
             return Long.MAX_VALUE;
         }
     }
+
+    /**
+     * A timeout (0: none) shortened to what is left before {@code deadline}: what a dial inside a call may take.
+     * A deadline already passed leaves a nanosecond, so the dial fails at once with its own timeout.
+     */
+    public static long bound(long timeoutNanos, long deadline) {
+        if (deadline == NONE) {
+            return timeoutNanos;
+        }
+        long remaining = Math.max(1, deadline - System.nanoTime());
+        return timeoutNanos <= 0 ? remaining : Math.min(timeoutNanos, remaining);
+    }
 }

@@ -48,6 +48,8 @@ public final class Link implements Closeable {
     private long retryIntervalNanos;
     /** Bytes read from the socket so far: whether any byte of a reply arrived costs one add per read. */
     private long received;
+    /** Asked before each {@link Retry} repeat: the factory's retry budget, or always yes. */
+    private RetryGate retryGate = RetryGate.ALWAYS;
 
     Link(Transport io) {
         this.io = io;
@@ -338,7 +340,8 @@ public final class Link implements Closeable {
     }
 
     private void retryOrThrow(IOException e, long deadline) throws IOException {
-        if (retriesLeft <= 0 || io.closed || e instanceof EOFException || e instanceof ClosedChannelException) {
+        if (retriesLeft <= 0 || io.closed || e instanceof EOFException || e instanceof ClosedChannelException
+                || !retryGate.tryAttempt()) {
             throw e;
         }
         retriesLeft--;
@@ -356,6 +359,11 @@ public final class Link implements Closeable {
             Thread.currentThread().interrupt();
             throw withCause(new InterruptedIOException("interrupted while waiting to retry"), e);
         }
+    }
+
+    /** Makes {@code gate} decide whether a {@link Retry} repeat may be made (a pooled link: its factory's budget). */
+    public void retryGate(RetryGate gate) {
+        this.retryGate = gate == null ? RetryGate.ALWAYS : gate;
     }
 
     /**

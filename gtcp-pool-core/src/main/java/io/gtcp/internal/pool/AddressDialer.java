@@ -3,6 +3,7 @@ package io.gtcp.internal.pool;
 import io.gtcp.internal.io.Deadlines;
 import io.gtcp.internal.io.DialAbort;
 import io.gtcp.internal.io.Link;
+import io.gtcp.internal.io.RetryGate;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -41,6 +42,8 @@ final class AddressDialer {
     private final InetSocketAddress fixedTarget;
     private final SSLContext tls;
     private final EndpointHealth health;
+    /** The factory's retry budget, which the {@link io.gtcp.Retry} repeats of every link dialled here ask. */
+    private final RetryGate retries;
     private final LongAdder created = new LongAdder();
     private volatile InetSocketAddress resolved;
     private volatile long resolvedAt;
@@ -49,13 +52,14 @@ final class AddressDialer {
     private volatile boolean closed;
 
     AddressDialer(String poolName, String address, String dialAs, InetSocketAddress fixedTarget, SSLContext tls,
-                  EndpointHealth health) {
+                  EndpointHealth health, RetryGate retries) {
         this.poolName = poolName;
         this.address = address;
         this.dialAs = dialAs;
         this.fixedTarget = fixedTarget;
         this.tls = tls;
         this.health = health;
+        this.retries = retries;
     }
 
     /** A new connection, within {@code timeoutNanos} (0: no limit); reports it or the failure. */
@@ -105,6 +109,7 @@ final class AddressDialer {
             listeners.connectionFailed(address, e);
             throw NamedFailure.name(poolName, address, e); // the caller learns which pool and server failed
         }
+        link.retryGate(retries);
         created.increment();
         long nanos = System.nanoTime() - start;
         if (log.isDebugEnabled()) {

@@ -2,6 +2,8 @@ package io.gtcp.internal.pool;
 
 import io.gtcp.AcquireTimeoutException;
 import io.gtcp.CloseReason;
+import io.gtcp.PendingLimitException;
+import io.gtcp.internal.io.Deadlines;
 import io.gtcp.PoolStats;
 import io.gtcp.internal.io.DialAbort;
 import io.gtcp.internal.io.Link;
@@ -106,7 +108,8 @@ public final class AddressPool {
         this.leakWatch = new LeakWatch(address, config.leakDetectionNanos(), scheduler);
         this.slots = new AtomicReferenceArray<>(config.maxSize());
         this.health = new EndpointHealth(address);
-        this.dialer = new AddressDialer(config.name(), address, dialAs, target, config.sslContext(), health);
+        this.dialer = new AddressDialer(config.name(), address, dialAs, target, config.sslContext(), health,
+                config.retries());
         this.upkeep = new PoolUpkeep(this);
     }
 
@@ -139,6 +142,15 @@ public final class AddressPool {
      * Returns null when the pool was retired meanwhile: the caller then asks its factory for the current pool.
      */
     public PoolEntry borrow(long connectTimeoutNanos) throws IOException {
+        return borrow(connectTimeoutNanos, Deadlines.NONE, true);
+    }
+
+    /**
+     * {@link #borrow(long)} within a call's {@code deadline} too (the wait and the dial). {@code mayWait} false:
+     * rather than wait, throw {@link EndpointFull} at once (a group then looks for an endpoint with a free place);
+     * true: wait, unless the factory's {@code maxPending} callers wait already ({@link PendingLimitException}).
+     */
+    public PoolEntry borrow(long connectTimeoutNanos, long deadline, boolean mayWait) throws IOException {
         if (shutdown) {
             throw poolClosed();
         }
@@ -153,7 +165,8 @@ public final class AddressPool {
             if (!timed) {
                 start = System.nanoTime(); // the acquire timeout runs from here
             }
-            entry = waiters.borrow(start, connectTimeoutNanos);
+            entry = waiters.borrow(start, connectTimeoutNanos, deadline,
+                    mayWait ? config.maxPending() : Waiters.NO_WAIT);
             if (entry == null) {
                 return null;
             }
@@ -419,6 +432,13 @@ public final class AddressPool {
             e.addSuppressed(holder);
         }
         return e;
+    }
+
+    /** Why a borrower may not wait: the group's probe looks elsewhere; a caller over the limit is refused. */
+    IOException cannotWait(int pending, int maxPending) {
+        return maxPending == Waiters.NO_WAIT ? EndpointFull.INSTANCE
+                : new PendingLimitException(NamedFailure.prefix(config.name(), address) + "every connection is in use and "
+                        + pending + " caller(s) wait already (maxPending " + maxPending + ")", pending, maxPending);
     }
 
     // ------------------------------------------------------------------ stats and shutdown

@@ -1,6 +1,7 @@
 package io.gtcp.internal.pool;
 
 import io.gtcp.CloseReason;
+import io.gtcp.internal.io.Deadlines;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -44,6 +45,9 @@ import java.util.concurrent.locks.LockSupport;
  * arrival order, as the fair semaphore did, but without its one-at-a-time wake-ups.
  */
 final class Waiters {
+
+    /** A {@code maxPending} that waits for nothing: the borrow throws {@link EndpointFull} instead. */
+    static final int NO_WAIT = Integer.MIN_VALUE;
 
     /** How long a waiter competes with running borrowers before returns are handed to the waiters directly. */
     static final long STARVING_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -89,10 +93,11 @@ final class Waiters {
 
     /**
      * The way on for a borrower whose first scan found nothing idle: dial if there is room, else wait until an
-     * entry comes back or a place frees up, within the acquire timeout counted from {@code start}. The entry
-     * is counted in the pool's busy count; null if the pool was retired.
+     * entry comes back or a place frees up, within the acquire timeout counted from {@code start} and the
+     * call's {@code deadline}, unless {@code maxPending} callers wait already (negative: no limit;
+     * {@link #NO_WAIT}: never wait). The entry is counted in the pool's busy count; null if the pool was retired.
      */
-    PoolEntry borrow(long start, long connectTimeoutNanos) throws IOException {
+    PoolEntry borrow(long start, long connectTimeoutNanos, long deadline, int maxPending) throws IOException {
         Node node = null;
         boolean counted = false;
         try {
@@ -127,7 +132,7 @@ final class Waiters {
                         leave(node);
                         node = null;
                     }
-                    return pool.dialForBorrower(connectTimeoutNanos);
+                    return pool.dialForBorrower(Deadlines.bound(connectTimeoutNanos, deadline));
                 }
                 if (pool.total() < 0) {
                     return null; // retired: empty for good
@@ -136,14 +141,16 @@ final class Waiters {
                     // a woken waiter that found nothing queues again (a barger was quicker), keeping its age
                     long since = node == null ? CoarseClock.now() : node.since;
                     if (!counted) {
+                        if (!countIn(maxPending)) {
+                            throw pool.cannotWait(count.get(), maxPending);
+                        }
                         counted = true;
-                        count.incrementAndGet();
                     }
                     node = new Node(since);
                     queue.offer(node);
                     continue; // look once more after queueing, so that no return goes unnoticed
                 }
-                long left = pool.config().acquireTimeoutNanos() - (now - start);
+                long left = Math.min(pool.config().acquireTimeoutNanos() - (now - start), deadline - now);
                 if (left <= 0) {
                     if (!node.to(WAITING, LEFT) && node.status == HANDED) {
                         continue; // an entry came at the last moment
@@ -174,6 +181,20 @@ final class Waiters {
      * A waiter leaves with its node still out (it found an entry, a place to dial, or failed): a wake-up it took but
      * may not have used goes on to the next waiter, an entry handed to it goes back.
      */
+    /** Counts a waiter in unless {@code maxPending} wait already (negative: no limit; {@link #NO_WAIT}: none). */
+    private boolean countIn(int maxPending) {
+        if (maxPending < 0 && maxPending != NO_WAIT) {
+            count.incrementAndGet();
+            return true;
+        }
+        for (int c = count.get(); c < maxPending; c = count.get()) {
+            if (count.compareAndSet(c, c + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void leave(Node node) {
         if (node != null && !node.to(WAITING, LEFT)) {
             if (node.status == WOKEN) {

@@ -105,6 +105,22 @@ public class GtcpPoolProperties {
      */
     private Duration leakDetectionThreshold = Duration.ZERO;
 
+    /**
+     * Whether the factory's exchanges (sendRecvPkg and its kin on the PoolConnFactory) may send a request twice:
+     * one that failed before any byte of its reply arrived is sent again on a fresh connection, to another
+     * endpoint where there is one, at most twice. A request that reached a server which then died without
+     * replying is then processed twice, so set it only for requests that allow that.
+     */
+    private boolean idempotent = false;
+
+    /**
+     * Most callers waiting for a connection per endpoint when every connection is in use; one more gets a
+     * PendingLimitException at once. -1 means no limit, 0 never waits.
+     */
+    private int maxPending = -1;
+
+    private final RetryBudget retryBudget = new RetryBudget();
+
     private final Retry retry = new Retry();
 
     private final Ssl ssl = new Ssl();
@@ -245,6 +261,26 @@ public class GtcpPoolProperties {
         return this.retry;
     }
 
+    public boolean isIdempotent() {
+        return this.idempotent;
+    }
+
+    public void setIdempotent(boolean idempotent) {
+        this.idempotent = idempotent;
+    }
+
+    public int getMaxPending() {
+        return this.maxPending;
+    }
+
+    public void setMaxPending(int maxPending) {
+        this.maxPending = maxPending;
+    }
+
+    public RetryBudget getRetryBudget() {
+        return this.retryBudget;
+    }
+
     public Ssl getSsl() {
         return this.ssl;
     }
@@ -353,6 +389,52 @@ public class GtcpPoolProperties {
 
         public void setPollUntilHeartbeat(Duration pollUntilHeartbeat) {
             this.pollUntilHeartbeat = pollUntilHeartbeat;
+        }
+    }
+
+    /**
+     * How many attempts after a call's first the pool may make (failover dials, reconnects, idempotent re-sends,
+     * retry repeats): ratio times the calls of the last window plus min-per-second a second.
+     */
+    public static class RetryBudget {
+
+        /**
+         * Attempts after the first allowed per call made in the window, 0.2 being 20 percent.
+         */
+        private double ratio = 0.2;
+
+        /**
+         * Attempts after the first allowed per second whatever the traffic.
+         */
+        private int minPerSecond = 10;
+
+        /**
+         * How far back calls and attempts are counted, from 1s to 1h.
+         */
+        private Duration window = Duration.ofSeconds(10);
+
+        public double getRatio() {
+            return this.ratio;
+        }
+
+        public void setRatio(double ratio) {
+            this.ratio = ratio;
+        }
+
+        public int getMinPerSecond() {
+            return this.minPerSecond;
+        }
+
+        public void setMinPerSecond(int minPerSecond) {
+            this.minPerSecond = minPerSecond;
+        }
+
+        public Duration getWindow() {
+            return this.window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
         }
     }
 

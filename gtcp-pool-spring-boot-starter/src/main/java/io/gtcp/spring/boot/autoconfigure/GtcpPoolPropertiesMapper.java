@@ -3,6 +3,7 @@ package io.gtcp.spring.boot.autoconfigure;
 import io.gtcp.OutlierEjection;
 import io.gtcp.PoolConnFactory;
 import io.gtcp.Retry;
+import io.gtcp.RetryBudget;
 
 import java.time.Duration;
 import java.util.List;
@@ -78,6 +79,10 @@ public final class GtcpPoolPropertiesMapper {
         map.from(properties::getLeakDetectionThreshold).to(checked(prefix + ".leak-detection-threshold",
                 "it must not be negative (0 turns leak detection off)", builder::leakDetectionThreshold));
         map.from(properties::getRetry).as((retry) -> retry(prefix, retry)).to(builder::retry);
+        map.from(properties::isIdempotent).to(builder::idempotent);
+        map.from(properties::getMaxPending).to(checked(prefix + ".max-pending",
+                "it must be -1 (no limit), 0 (never wait) or more", builder::maxPending));
+        map.from(properties::getRetryBudget).as((budget) -> retryBudget(prefix, budget)).to(builder::retryBudget);
         // empty means plain TCP: how a named pool opts out of a bundle it would inherit from gtcp.pool.ssl.bundle
         map.from(properties.getSsl()::getBundle).whenHasText().as((name) -> sslContext(prefix, name))
             .to(builder::sslContext);
@@ -141,6 +146,19 @@ public final class GtcpPoolPropertiesMapper {
         check(property + "max-ejection-percent", percent, "it must be between 0 and 100",
                 () -> new OutlierEjection(failures, someTime, percent));
         return new OutlierEjection(failures, time, percent);
+    }
+
+    private static RetryBudget retryBudget(String prefix, GtcpPoolProperties.RetryBudget budget) {
+        String property = prefix + ".retry-budget.";
+        double ratio = budget.getRatio();
+        int perSecond = budget.getMinPerSecond();
+        Duration window = budget.getWindow();
+        Duration someWindow = Duration.ofSeconds(10);
+        check(property + "ratio", ratio, "it must be 0 or more", () -> new RetryBudget(ratio, 0, someWindow));
+        check(property + "min-per-second", perSecond, "it must not be negative",
+                () -> new RetryBudget(0, perSecond, someWindow));
+        check(property + "window", window, "it must be between 1s and 1h", () -> new RetryBudget(0, 0, window));
+        return new RetryBudget(ratio, perSecond, window);
     }
 
     private static Retry retry(String prefix, GtcpPoolProperties.Retry retry) {

@@ -29,7 +29,9 @@ class ConfigurationMetadataTests {
                     "gtcp.pool.load-balancing", "gtcp.pool.refresh-every",
                     "gtcp.pool.outlier-ejection.consecutive-failures", "gtcp.pool.outlier-ejection.base-ejection-time",
                     "gtcp.pool.outlier-ejection.max-ejection-percent", "gtcp.pool.discovery.service-id",
-                    "gtcp.pool.discovery.port-metadata-key", "gtcp.pool.discovery.poll-until-heartbeat");
+                    "gtcp.pool.discovery.port-metadata-key", "gtcp.pool.discovery.poll-until-heartbeat",
+                    "gtcp.pool.idempotent", "gtcp.pool.max-pending", "gtcp.pool.retry-budget.ratio",
+                    "gtcp.pool.retry-budget.min-per-second", "gtcp.pool.retry-budget.window");
         assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
             .as("description of %s", property.get("name"))
             .isNotBlank());
@@ -46,12 +48,36 @@ class ConfigurationMetadataTests {
         assertThat(defaultOf(properties, "gtcp.pool.load-balancing")).isEqualTo("least-busy");
         assertThat(defaultOf(properties, "gtcp.pool.refresh-every")).isEqualTo("30s");
         assertThat(defaultOf(properties, "gtcp.pool.outlier-ejection.base-ejection-time")).isEqualTo("10s");
+        assertThat(defaultOf(properties, "gtcp.pool.idempotent")).isEqualTo(false);
+        assertThat(defaultOf(properties, "gtcp.pool.max-pending")).isEqualTo(-1);
+        assertThat(defaultOf(properties, "gtcp.pool.retry-budget.ratio")).isEqualTo(0.2);
+        assertThat(defaultOf(properties, "gtcp.pool.retry-budget.min-per-second")).isEqualTo(10);
+        assertThat(defaultOf(properties, "gtcp.pool.retry-budget.window")).isEqualTo("10s");
         assertThat(defaultOf(properties, "gtcp.pool.discovery.port-metadata-key")).isEqualTo("gtcp-port");
         assertThat(defaultOf(properties, "gtcp.pool.discovery.poll-until-heartbeat")).isEqualTo("2s");
         assertThat(descriptionOf(properties, "gtcp.pool.acquire-timeout")).contains("0 fails at once")
             .doesNotContain("no limit");
         List<String> health = metadata.read("$.properties[?(@.name == 'management.health.gtcp.enabled')].name");
         assertThat(health).as("merged from additional-spring-configuration-metadata.json").isNotEmpty();
+    }
+
+    @Test
+    void everyServerPropertyHasADescriptionAndTheDefaultsOfBootsServers() throws IOException {
+        DocumentContext metadata = read("META-INF/spring-configuration-metadata.json");
+        List<Map<String, Object>> properties = metadata.read("$.properties[?(@.name =~ /gtcp\\.server\\..*/)]");
+        assertThat(properties).extracting((property) -> property.get("name"))
+            .containsExactlyInAnyOrder("gtcp.server.address", "gtcp.server.max-connections",
+                    "gtcp.server.virtual-threads", "gtcp.server.shutdown", "gtcp.server.ssl.bundle");
+        assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
+            .as("description of %s", property.get("name"))
+            .isNotBlank());
+        assertThat(defaultOf(properties, "gtcp.server.max-connections")).isEqualTo(10000);
+        assertThat(defaultOf(properties, "gtcp.server.shutdown")).isEqualTo("graceful");
+        assertThat(descriptionOf(properties, "gtcp.server.virtual-threads")).contains("spring.threads.virtual.enabled");
+        assertThat(descriptionOf(properties, "gtcp.server.shutdown"))
+            .contains("spring.lifecycle.timeout-per-shutdown-phase");
+        List<String> health = metadata.read("$.properties[?(@.name == 'management.health.gtcp-server.enabled')].name");
+        assertThat(health).isNotEmpty();
     }
 
     @Test

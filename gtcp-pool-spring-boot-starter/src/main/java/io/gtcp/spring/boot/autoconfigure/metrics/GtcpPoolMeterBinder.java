@@ -9,7 +9,8 @@ import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * Binds every {@link PoolConnFactory} bean of the application, the auto-configured one or the user's own, to a
- * {@link MeterRegistry} by adding a {@link GtcpPoolMetrics} listener to it. Spring Boot calls it once the
+ * {@link MeterRegistry} by adding a {@link GtcpPoolMetrics} listener to it and its retry budget's counter
+ * ({@link GtcpClientRetryMetrics}). Spring Boot calls it once the
  * singletons exist, for each registry it manages.
  */
 public class GtcpPoolMeterBinder implements MeterBinder {
@@ -22,6 +23,9 @@ public class GtcpPoolMeterBinder implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        this.factories.orderedStream().forEach(factory -> factory.addListener(new GtcpPoolMetrics(factory, registry)));
+        this.factories.orderedStream().forEach(factory -> {
+            factory.addListener(new GtcpPoolMetrics(factory, registry));
+            GtcpClientRetryMetrics.bind(factory, registry);
+        });
     }
 }
