@@ -1,6 +1,5 @@
 package io.gtcp.registry;
 
-import io.gtcp.PoolConn;
 import io.gtcp.PoolConnFactory;
 
 import java.nio.charset.StandardCharsets;
@@ -47,7 +46,7 @@ final class Load implements AutoCloseable {
         byte[] request = "order".getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < MAX_CALLS_PER_THREAD && !this.stop.get() && System.nanoTime() < until; i++) {
             try {
-                String reply = new String(call(pool, request), StandardCharsets.UTF_8);
+                String reply = new String(pool.sendRecvPkg(request), StandardCharsets.UTF_8);
                 this.repliesByServer.computeIfAbsent(reply.substring(0, reply.indexOf(':')), (k) -> new AtomicLong())
                     .incrementAndGet();
             }
@@ -55,21 +54,6 @@ final class Load implements AutoCloseable {
                 this.failures.add(ex);
             }
             this.calls.incrementAndGet();
-        }
-    }
-
-    /**
-     * One request, sent again once on a fresh connection if the first attempt failed: the request is idempotent,
-     * as the application declares with {@code gtcp.pool.idempotent}.
-     */
-    private static byte[] call(PoolConnFactory pool, byte[] request) throws java.io.IOException {
-        try (PoolConn conn = pool.get()) {
-            return conn.sendRecvPkg(request);
-        }
-        catch (java.io.IOException first) {
-            try (PoolConn conn = pool.get()) {
-                return conn.sendRecvPkg(request);
-            }
         }
     }
 
