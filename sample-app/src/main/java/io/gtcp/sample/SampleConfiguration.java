@@ -27,7 +27,9 @@ class SampleConfiguration {
 
     @Bean
     SampleClient sampleClient(PoolConnFactory pool, SampleProperties properties, SampleServer server) {
-        return new SampleClient(pool, properties, SampleOutage.of(properties, server));
+        SampleRollingRestart rollingRestart = properties.getExample() == 4
+                && properties.getRole() == SampleProperties.Role.BOTH ? new SampleRollingRestart(pool, server) : null;
+        return new SampleClient(pool, properties, SampleOutage.of(properties, server), rollingRestart);
     }
 
     /** Which pools exist and connect, on an INFO logger that a normal run leaves off. */
@@ -37,7 +39,7 @@ class SampleConfiguration {
     }
 
     /**
-     * Example 3: the starter's factory becomes a least-busy group of the three sample servers, replacing the
+     * Examples 3 and 4: the starter's factory becomes a least-busy group of the three sample servers, replacing the
      * single {@code gtcp.pool.address}; the starter's health and meters then cover the group.
      */
     @Bean
@@ -50,7 +52,7 @@ class SampleConfiguration {
 
             @Override
             public void customize(String pool, PoolConnFactory.Builder builder) {
-                if (properties.getExample() == 3 && PoolConnFactory.DEFAULT_NAME.equals(pool)) {
+                if (properties.isGroup() && PoolConnFactory.DEFAULT_NAME.equals(pool)) {
                     builder.addresses(properties.serverAddresses()).loadBalancing(LoadBalancing.LEAST_BUSY);
                 }
             }

@@ -34,7 +34,8 @@ public final class SampleEnvironmentPostProcessor implements EnvironmentPostProc
         Binder binder = Binder.get(environment);
         Role role = binder.bind("gtcp.sample.role", Role.class).orElse(Role.BOTH);
         int port = binder.bind("gtcp.sample.port", Integer.class).orElse(SampleProperties.DEFAULT_PORT);
-        boolean group = binder.bind("gtcp.sample.example", Integer.class).orElse(1) == 3;
+        int example = binder.bind("gtcp.sample.example", Integer.class).orElse(1);
+        boolean group = example >= 3;
         boolean addressSet = binder.bind("gtcp.pool.address", String.class).isBound();
         if (port == 0 && role.runsServer()) {
             port = freePort();
@@ -42,14 +43,21 @@ public final class SampleEnvironmentPostProcessor implements EnvironmentPostProc
                     Map.of("gtcp.sample.port", port)));
         } else if (port == 0 && group) {
             throw new IllegalArgumentException(
-                    "gtcp.sample.role=client with gtcp.sample.example=3 needs the servers' port: set gtcp.sample.port");
+                    "gtcp.sample.role=client with gtcp.sample.example=" + example
+                            + " needs the servers' port: set gtcp.sample.port");
         } else if (port == 0 && !addressSet) {
             throw new IllegalArgumentException(
                     "gtcp.sample.role=client needs the server's address: set gtcp.pool.address or gtcp.sample.port");
         }
+        Map<String, Object> defaults = new java.util.HashMap<>();
         if (!addressSet) {
-            environment.getPropertySources().addLast(new MapPropertySource(DEFAULTS_PROPERTY_SOURCE,
-                    Map.of("gtcp.pool.address", "127.0.0.1:" + port)));
+            defaults.put("gtcp.pool.address", "127.0.0.1:" + port);
+        }
+        if (example == 4) { // the point of example 4; --gtcp.pool.idempotent=false shows what it saves
+            defaults.put("gtcp.pool.idempotent", true);
+        }
+        if (!defaults.isEmpty()) {
+            environment.getPropertySources().addLast(new MapPropertySource(DEFAULTS_PROPERTY_SOURCE, defaults));
         }
     }
 
