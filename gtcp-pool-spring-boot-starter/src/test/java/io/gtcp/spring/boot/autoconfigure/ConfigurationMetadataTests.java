@@ -62,6 +62,25 @@ class ConfigurationMetadataTests {
     }
 
     @Test
+    void everyServerPropertyHasADescriptionAndTheDefaultsOfBootsServers() throws IOException {
+        DocumentContext metadata = read("META-INF/spring-configuration-metadata.json");
+        List<Map<String, Object>> properties = metadata.read("$.properties[?(@.name =~ /gtcp\\.server\\..*/)]");
+        assertThat(properties).extracting((property) -> property.get("name"))
+            .containsExactlyInAnyOrder("gtcp.server.address", "gtcp.server.max-connections",
+                    "gtcp.server.virtual-threads", "gtcp.server.shutdown", "gtcp.server.ssl.bundle");
+        assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
+            .as("description of %s", property.get("name"))
+            .isNotBlank());
+        assertThat(defaultOf(properties, "gtcp.server.max-connections")).isEqualTo(10000);
+        assertThat(defaultOf(properties, "gtcp.server.shutdown")).isEqualTo("graceful");
+        assertThat(descriptionOf(properties, "gtcp.server.virtual-threads")).contains("spring.threads.virtual.enabled");
+        assertThat(descriptionOf(properties, "gtcp.server.shutdown"))
+            .contains("spring.lifecycle.timeout-per-shutdown-phase");
+        List<String> health = metadata.read("$.properties[?(@.name == 'management.health.gtcp-server.enabled')].name");
+        assertThat(health).isNotEmpty();
+    }
+
+    @Test
     void namedPoolsAreAMapWhoseValuesHaveTheKeysOfTheDefaultPool() throws IOException {
         DocumentContext metadata = read("META-INF/spring-configuration-metadata.json");
         List<Map<String, Object>> pools = metadata.read("$.properties[?(@.name == 'gtcp.pools')]");

@@ -16,7 +16,8 @@ import org.springframework.context.annotation.Bean;
  * {@link ObservationExchangeObserver}. Without one, nothing is set and an exchange pays a single reference
  * comparison. Ordered after Boot's observation auto-configuration (named, so that Boot's observation module stays
  * optional) so that the condition sees its registry. An application's own bean of that customizer's type replaces
- * it; its other {@code GtcpPoolConnFactoryBuilderCustomizer}s do not.
+ * it; its other {@code GtcpPoolConnFactoryBuilderCustomizer}s do not. The starter's server observes its
+ * {@code PkgHandler}'s exchanges as {@code gtcp.server.requests} the same way.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @ConditionalOnClass({ ObservationRegistry.class, PoolConnFactory.class })
@@ -27,5 +28,12 @@ public final class GtcpPoolObservationAutoConfiguration {
     @ConditionalOnMissingBean
     ObservationGtcpPoolConnFactoryBuilderCustomizer gtcpObservationCustomizer(ObservationRegistry registry) {
         return new ObservationGtcpPoolConnFactoryBuilderCustomizer(registry);
+    }
+
+    /** The starter's server observes each {@code PkgHandler} exchange as {@code gtcp.server.requests}. */
+    @Bean
+    @ConditionalOnMissingBean
+    ObservationGtcpServerHandlerDecorator gtcpServerObservationDecorator(ObservationRegistry registry) {
+        return new ObservationGtcpServerHandlerDecorator(registry);
     }
 }
