@@ -150,9 +150,9 @@ class SampleApplicationTests {
     }
 
     @Test
-    void anExampleOtherThanOneTwoOrThreeIsRejectedAtStartup() {
-        assertThatThrownBy(() -> start("--gtcp.sample.example=4", "--gtcp.sample.port=0"))
-                .hasStackTraceContaining("example must be 1, 2 or 3, not 4");
+    void anExampleOtherThanOneToFourIsRejectedAtStartup() {
+        assertThatThrownBy(() -> start("--gtcp.sample.example=5", "--gtcp.sample.port=0"))
+                .hasStackTraceContaining("example must be 1, 2, 3 or 4, not 5");
     }
 
     static ConfigurableApplicationContext start(String... args) {
