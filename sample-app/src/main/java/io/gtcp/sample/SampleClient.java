@@ -48,6 +48,8 @@ public final class SampleClient implements SmartLifecycle {
     private final long count;
     private final boolean enabled;
     private final boolean retryOnGroup;
+    /** Example 4: one call of the pool's exchange against the starter's server, the package protocol. */
+    private final boolean service;
     private final SampleOutage outage;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -59,6 +61,7 @@ public final class SampleClient implements SmartLifecycle {
         this.count = properties.getCount();
         this.enabled = properties.getRole().runsClient();
         this.retryOnGroup = properties.getExample() == 3;
+        this.service = properties.getExample() == 4;
         this.outage = outage;
     }
 
@@ -156,6 +159,10 @@ public final class SampleClient implements SmartLifecycle {
     }
 
     private String attempt() throws IOException {
+        if (service) {
+            byte[] reply = pool.sendRecvPkg(LocalDateTime.now().format(DATE_TIME).getBytes(StandardCharsets.UTF_8));
+            return new String(reply, StandardCharsets.UTF_8);
+        }
         try (PoolConn conn = pool.get()) {
             byte[] reply = conn.sendRecv(LocalDateTime.now().format(DATE_TIME).getBytes(StandardCharsets.UTF_8), -1);
             return new String(reply, StandardCharsets.UTF_8) + " " + hostPort(conn.localAddress()) + " "

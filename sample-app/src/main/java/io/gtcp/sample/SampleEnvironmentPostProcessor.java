@@ -15,7 +15,10 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Points the client at the sample server: unless {@code gtcp.pool.address} is set, it defaults to
- * {@code 127.0.0.1:<gtcp.sample.port>} (example 3's group, built from the same port, replaces it).
+ * {@code 127.0.0.1:<gtcp.sample.port>} (example 3's group, built from the same port, replaces it). And unless
+ * {@code gtcp.server.address} is set, the starter's server listens on that address in example 4 and on a free port
+ * of 127.0.0.1 otherwise: it is set in every run, also when Spring AOT processes the build, so that the starter's
+ * server is part of the AOT-processed context.
  *
  * <p>The starter builds the pool from {@code gtcp.pool.*} while the context is created, before any server
  * listens, so with {@code gtcp.sample.port=0} the port is chosen here, before the context exists
@@ -47,9 +50,17 @@ public final class SampleEnvironmentPostProcessor implements EnvironmentPostProc
             throw new IllegalArgumentException(
                     "gtcp.sample.role=client needs the server's address: set gtcp.pool.address or gtcp.sample.port");
         }
+        Map<String, Object> defaults = new java.util.HashMap<>();
         if (!addressSet) {
-            environment.getPropertySources().addLast(new MapPropertySource(DEFAULTS_PROPERTY_SOURCE,
-                    Map.of("gtcp.pool.address", "127.0.0.1:" + port)));
+            defaults.put("gtcp.pool.address", "127.0.0.1:" + port);
+        }
+        if (!binder.bind("gtcp.server.address", String.class).isBound()) {
+            // example 4 serves on the sample's port through the starter; the others leave its server on a free port
+            boolean service = binder.bind("gtcp.sample.example", Integer.class).orElse(1) == 4 && role.runsServer();
+            defaults.put("gtcp.server.address", "127.0.0.1:" + (service ? port : 0));
+        }
+        if (!defaults.isEmpty()) {
+            environment.getPropertySources().addLast(new MapPropertySource(DEFAULTS_PROPERTY_SOURCE, defaults));
         }
     }
 
