@@ -2,12 +2,14 @@ package io.gtcp;
 
 import io.gtcp.internal.pool.AddressPool;
 import io.gtcp.internal.pool.AddressPools;
+import io.gtcp.internal.group.EndpointCheck;
 import io.gtcp.internal.call.ExchangeCall;
 import io.gtcp.internal.call.RetryAllowance;
 import io.gtcp.internal.group.EndpointAddress;
 import io.gtcp.internal.group.EndpointGroup;
 import io.gtcp.internal.group.EndpointPools;
 import io.gtcp.internal.group.GroupConfig;
+import io.gtcp.internal.group.StartLine;
 import io.gtcp.internal.io.Addresses;
 import io.gtcp.internal.io.Deadlines;
 import io.gtcp.internal.pool.Listeners;
@@ -18,7 +20,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 import org.slf4j.Logger;
@@ -68,6 +69,8 @@ public final class PoolConnFactory implements Closeable {
     private final AddressPools pools;
     /** What {@link #get()} borrows from; null when neither an address nor a group is configured. */
     private final EndpointGroup endpointGroup;
+    /** Where the group's endpoints come from, for {@link #endpointSource()}; null without a group. */
+    private final String endpointSource;
     /** The retry budget every attempt after a call's first asks; every call deposits into it. */
     private final RetryAllowance retries;
     /** The factory exchanges' machinery; null without a group. */
@@ -83,15 +86,10 @@ public final class PoolConnFactory implements Closeable {
                 ? EndpointGroup.start(config.name(), group, new GroupPools(), pools.scheduler(), retries) : null;
         this.exchanges = endpointGroup == null ? null
                 : new ExchangeCall(endpointGroup, retries, idempotent, config.connectTimeoutNanos());
-        log.info("pool '{}' started: {}, max {} per address, min idle {}, idle ttl {} ms, connect timeout {} ms, "
-                + "acquire timeout {} ms{}", config.name(), config.address() != null ? config.address()
-                : group.entries().isEmpty() ? "any address" : group.entries(), config.maxSize(), config.minIdle(),
-                millis(config.ttlNanos()), millis(config.connectTimeoutNanos()), millis(config.acquireTimeoutNanos()),
-                config.sslContext() != null ? ", TLS" : "");
-    }
-
-    private static long millis(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(nanos);
+        this.endpointSource = group.isConfigured() ? StartLine.source(group) : null;
+        if (log.isInfoEnabled()) {
+            log.info("pool {}{}", StartLine.of(config, group), idempotent ? ", idempotent" : "");
+        }
     }
 
     public static Builder builder() {
@@ -284,6 +282,39 @@ public final class PoolConnFactory implements Closeable {
      */
     public boolean validateOnBorrow() {
         return config.validateOnBorrow();
+    }
+
+    /**
+     * Where the group's endpoints come from: its entries ({@code [orders.internal:9000]}) or its source's own
+     * description ({@code DiscoveryClient service 'orders'}); null without a group. What a health check shows for
+     * an empty group, beside {@link #endpointSourceProblem()}.
+     */
+    public String endpointSource() {
+        return endpointSource;
+    }
+
+    /** Whether the pool dials TLS (it has an {@code SSLContext}). */
+    public boolean isTls() {
+        return config.sslContext() != null;
+    }
+
+    /** Why the group's last refresh could not do all it should (a failed poll or resolution); null when it worked. */
+    public Exception endpointSourceProblem() {
+        return endpointGroup != null ? endpointGroup.problem() : null;
+    }
+
+    /**
+     * Dials {@code endpoint}, one of {@link #endpoints()}, as a borrow would (the address the group resolved with
+     * its resolver, the TLS handshake with host name verification) and closes the connection at once: it is neither
+     * pooled nor counted for or against the endpoint. {@code timeout} bounds the whole dial, name resolution
+     * included. For health checks, which must see what a borrower would see.
+     */
+    public void checkEndpoint(String endpoint, Duration timeout) throws IOException {
+        if (endpointGroup == null) {
+            throw new IOException("pool '" + config.name() + "' has no endpoint group");
+        }
+        EndpointCheck.dial(endpointGroup, endpoint, Deadlines.after(System.nanoTime(), timeout.toNanos()),
+                config.sslContext());
     }
 
     public boolean isClosed() {

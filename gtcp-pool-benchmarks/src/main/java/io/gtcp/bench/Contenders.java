@@ -25,10 +25,16 @@ public final class Contenders {
      * (connect and spring-integration keep their defaults).
      */
     public static Contender open(String name, List<EchoServer> servers, int poolSize, boolean timeouts) {
+        return open(name, servers, poolSize, timeouts, false);
+    }
+
+    /** As {@link #open(String, List, int, boolean)}; with {@code outside}, {@code raw} uses data streams. */
+    public static Contender open(String name, List<EchoServer> servers, int poolSize, boolean timeouts,
+                                 boolean outside) {
         EchoServer first = servers.get(0);
         InetSocketAddress address = first.socketAddress();
         return switch (name) {
-            case "raw" -> new RawContender(address, timeouts);
+            case "raw" -> outside ? new RawDataContender(address, timeouts) : new RawContender(address, timeouts);
             case "connect" -> new ConnectContender(first.address());
             case "gtcp" -> new GtcpContender(name, List.of(first.address()), poolSize, timeouts);
             case "commons-pool2" -> new CommonsPool2Contender(name, List.of(address), poolSize, false, timeouts);

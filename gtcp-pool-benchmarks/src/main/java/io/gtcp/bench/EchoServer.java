@@ -1,8 +1,10 @@
 package io.gtcp.bench;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,6 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The benchmarks' loopback server: it speaks the package protocol with a 2-byte header and answers every frame
  * with {@code "> " + payload}, in one write. Plain blocking Java, one pooled thread per connection, so that the
  * server costs every contender the same and none of the pool's own code sits on the far side of the wire.
+ *
+ * <p>{@linkplain #startOutside The outside set-up's server} (issue 19.2) differs in the way a user's hand-written
+ * one does: a new thread per connection, and {@code DataInputStream}/{@code DataOutputStream} over buffered
+ * streams (the header and the message read separately from the buffer, the reply written through the buffer
+ * and flushed once). The system calls per exchange are the same (one {@code read} when the frame is whole, one
+ * {@code write}); {@code --outside} runs the harness against it.
  */
 public final class EchoServer implements Closeable {
 
@@ -30,10 +38,12 @@ public final class EchoServer implements Closeable {
     private final ServerSocket listener;
     private final ExecutorService workers;
     private final Set<Socket> live = ConcurrentHashMap.newKeySet();
+    private final boolean outside;
     private volatile boolean closed;
 
-    private EchoServer(ServerSocket listener) {
+    private EchoServer(ServerSocket listener, boolean outside) {
         this.listener = listener;
+        this.outside = outside;
         AtomicInteger ids = new AtomicInteger();
         // a cached pool: connect-per-call makes thousands of short connections, a thread each would dominate
         this.workers = Executors.newCachedThreadPool(task -> {
@@ -50,10 +60,19 @@ public final class EchoServer implements Closeable {
 
     /** Listens on {@code host} (a loopback address: 127.0.0.2 and .3 serve the group benchmarks). */
     public static EchoServer start(InetAddress host) throws IOException {
+        return start(host, false);
+    }
+
+    /** The outside set-up's server on {@code host}: a new thread per connection, data streams over buffers. */
+    public static EchoServer startOutside(InetAddress host) throws IOException {
+        return start(host, true);
+    }
+
+    private static EchoServer start(InetAddress host, boolean outside) throws IOException {
         ServerSocket listener = new ServerSocket();
         listener.setReuseAddress(true);
         listener.bind(new InetSocketAddress(host, 0), 4096);
-        EchoServer server = new EchoServer(listener);
+        EchoServer server = new EchoServer(listener, outside);
         Thread acceptor = new Thread(server::acceptLoop, "echo-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -86,7 +105,13 @@ public final class EchoServer implements Closeable {
                 continue; // e.g. a client that reset before accept: keep serving the others
             }
             live.add(socket);
-            workers.execute(() -> serve(socket));
+            if (outside) {
+                Thread t = new Thread(() -> serveOutside(socket), "echo-outside-" + socket.getPort());
+                t.setDaemon(true);
+                t.start();
+            } else {
+                workers.execute(() -> serve(socket));
+            }
         }
     }
 
@@ -113,6 +138,38 @@ public final class EchoServer implements Closeable {
             }
         } catch (SocketException | EOFException gone) {
             // the client closed or reset: normal for every contender at the end of a round
+        } catch (IOException e) {
+            if (!closed) {
+                System.err.println("echo server: " + e);
+            }
+        } finally {
+            live.remove(socket);
+        }
+    }
+
+    /** The outside set-up's loop: {@code DataInputStream}/{@code DataOutputStream} over buffered streams. */
+    private void serveOutside(Socket socket) {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            byte[] message = new byte[65535];
+            for (;;) {
+                int length;
+                try {
+                    length = in.readUnsignedShort();
+                } catch (EOFException end) {
+                    return;
+                }
+                in.readFully(message, 0, length);
+                int replyLength = Math.min(65535, PREFIX.length + length);
+                out.writeShort(replyLength);
+                out.write(PREFIX);
+                out.write(message, 0, replyLength - PREFIX.length);
+                out.flush();
+            }
+        } catch (SocketException | EOFException gone) {
+            // the client closed or reset
         } catch (IOException e) {
             if (!closed) {
                 System.err.println("echo server: " + e);

@@ -42,7 +42,7 @@ public final class Harness {
 
     public Results run() throws Exception {
         Results results = new Results();
-        List<EchoServer> servers = startServers(settings.group() ? 3 : 1);
+        List<EchoServer> servers = startServers(settings.group() ? 3 : 1, settings.outside());
         try {
             boolean first = true;
             for (int threads : settings.threads()) {
@@ -110,18 +110,20 @@ public final class Harness {
         Map<String, Contender> map = new LinkedHashMap<>();
         for (String name : settings.contenders()) {
             if (!name.equals("connect") || threads <= settings.connectMaxThreads()) {
-                map.put(name, Contenders.open(name, servers, settings.poolSize(), settings.timeouts()));
+                map.put(name, Contenders.open(name, servers, settings.poolSize(), settings.timeouts(),
+                        settings.outside()));
             }
         }
         return map;
     }
 
     /** {@code n} echo servers on 127.0.0.1, 127.0.0.2, ...: separate addresses, as separate hosts would be. */
-    private static List<EchoServer> startServers(int n) throws IOException {
+    private static List<EchoServer> startServers(int n, boolean outside) throws IOException {
         List<EchoServer> servers = new ArrayList<>();
         try {
             for (int i = 1; i <= n; i++) {
-                servers.add(EchoServer.start(InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) i})));
+                InetAddress host = InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) i});
+                servers.add(outside ? EchoServer.startOutside(host) : EchoServer.start(host));
             }
         } catch (IOException | RuntimeException e) {
             servers.forEach(EchoServer::close);

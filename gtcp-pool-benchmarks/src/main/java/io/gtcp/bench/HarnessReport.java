@@ -53,8 +53,9 @@ final class HarnessReport {
             }
         }
         out.println();
-        out.printf(Locale.ROOT, "MODE timeouts=%s group=%s pool-size=%d pairs=%d round-ms=%d%n", settings.timeouts(),
-                settings.group(), settings.poolSize(), settings.pairs(), settings.roundMillis());
+        out.printf(Locale.ROOT, "MODE timeouts=%s group=%s pool-size=%d pairs=%d round-ms=%d%s%n", settings.timeouts(),
+                settings.group(), settings.poolSize(), settings.pairs(), settings.roundMillis(),
+                settings.outside() ? " outside=true" : "");
         for (int t : settings.threads()) {
             for (String n : ordered()) {
                 double v = results.opsPerSecond(n, t);

@@ -20,10 +20,12 @@ import java.util.List;
  * @param poolSize         every pool's maximum per address (gtcp {@code maxSize}, commons-pool2 per key)
  * @param timeouts         read+write timeouts on the pools, {@code SO_TIMEOUT} on the sockets
  * @param group            three echo servers on 127.0.0.1/.2/.3 instead of one
+ * @param outside          the outside set-up (issue 19.2): its server ({@link EchoServer#startOutside}) and
+ *                         {@code raw} with data streams over buffered streams
  */
 public record HarnessSettings(List<Integer> threads, List<String> contenders, String reference, int pairs,
                               long roundMillis, long warmupMillis, int connectMaxThreads, long maxOpsPerThread,
-                              int poolSize, boolean timeouts, boolean group) {
+                              int poolSize, boolean timeouts, boolean group, boolean outside) {
 
     /** The paired rounds of issue 11: raw, gtcp and commons-pool2 in both forms, 1.5 s runs, 5 pairs. */
     public static final List<String> DEFAULT_CONTENDERS = List.of("raw", "gtcp", "commons-pool2", "commons-pool2-tob");
@@ -46,7 +48,7 @@ public record HarnessSettings(List<Integer> threads, List<String> contenders, St
      * The settings for {@code args}: {@code --quick} (3 pairs of 1 s), {@code --group} (gtcp-group against
      * commons-pool2-group over three servers), {@code --contended} (32 threads on a pool of 8, gtcp against
      * commons-pool2), {@code --timeouts}, and {@code --threads=}, {@code --contenders=}, {@code --reference=},
-     * {@code --pairs=}, {@code --round-ms=}, {@code --warmup-ms=}, {@code --pool-size=}, {@code --max-ops=}.
+     * {@code --outside}, {@code --pairs=}, {@code --round-ms=}, {@code --warmup-ms=}, {@code --pool-size=}, {@code --max-ops=}.
      */
     public static HarnessSettings parse(String... args) {
         List<Integer> threads = List.of(1, 4, 16, 64);
@@ -59,6 +61,7 @@ public record HarnessSettings(List<Integer> threads, List<String> contenders, St
         int poolSize = 64;
         boolean timeouts = false;
         boolean group = false;
+        boolean outside = false;
         List<String> explicit = new ArrayList<>();
         for (String a : args) {
             switch (a) {
@@ -78,6 +81,7 @@ public record HarnessSettings(List<Integer> threads, List<String> contenders, St
                     contenders = List.of("gtcp", "commons-pool2");
                 }
                 case "--timeouts" -> timeouts = true;
+                case "--outside" -> outside = true;
                 default -> explicit.add(a);
             }
         }
@@ -98,7 +102,7 @@ public record HarnessSettings(List<Integer> threads, List<String> contenders, St
             }
         }
         return new HarnessSettings(threads, contenders, reference, pairs, roundMillis, warmupMillis, 16, maxOps,
-                poolSize, timeouts, group);
+                poolSize, timeouts, group, outside);
     }
 
     /** The contenders other than the reference, in their order. */
@@ -109,8 +113,10 @@ public record HarnessSettings(List<Integer> threads, List<String> contenders, St
     /** A one-line description for the report. */
     public String describe() {
         return String.format(java.util.Locale.ROOT,
-                "%s; %d pairs of %d ms runs per thread count; pool size %d; %s; %s", group
-                        ? "three echo servers (127.0.0.1/.2/.3)" : "one echo server", pairs, roundMillis, poolSize,
+                "%s%s; %d pairs of %d ms runs per thread count; pool size %d; %s; %s", group
+                        ? "three echo servers (127.0.0.1/.2/.3)" : "one echo server", outside
+                        ? " of the outside set-up (a new thread per connection, data streams; raw with data streams)"
+                        : "", pairs, roundMillis, poolSize,
                 timeouts ? "read+write timeouts 5 s (SO_TIMEOUT 5 s on sockets)" : "no timeouts",
                 "reference " + reference);
     }

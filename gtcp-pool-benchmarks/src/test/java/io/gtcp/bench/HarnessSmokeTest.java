@@ -82,6 +82,16 @@ class HarnessSmokeTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void outsideSetUpRunsAgainstAThreadPerConnectionServerWithDataStreams() throws Exception {
+        List<String> contenders = List.of("raw", "gtcp", "commons-pool2");
+        Run run = run("--outside --timeouts --threads=2 --contenders=" + String.join(",", contenders));
+
+        assertCompleted(run, contenders);
+        assertThat(run.report()).contains("outside=true", "RATIO gtcp/raw 2 ", "RATIO gtcp/commons-pool2 2 ");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void groupModeSpreadsOverThreeServers() throws Exception {
         Run run = run("--group --threads=4");
 

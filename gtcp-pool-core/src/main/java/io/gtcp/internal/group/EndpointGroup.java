@@ -489,6 +489,21 @@ public final class EndpointGroup {
         return addresses;
     }
 
+    /** The endpoint of the group called {@code address} ({@code ip:port}, or the name a group of one kept); or null. */
+    public EndpointAddress endpoint(String address) {
+        for (Endpoint e : members.all) {
+            if (e.address.address().equals(address)) {
+                return e.address;
+            }
+        }
+        return null;
+    }
+
+    /** Why the last refresh could not do all it should (a failed poll or resolution); null when it worked. */
+    public Exception problem() {
+        return problem;
+    }
+
     /** Whether {@code pool} serves an endpoint of the group (then it is never retired for being unused). */
     public boolean owns(AddressPool pool) {
         for (Endpoint e : members.all) {

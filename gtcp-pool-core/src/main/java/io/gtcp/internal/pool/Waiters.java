@@ -5,6 +5,9 @@ import io.gtcp.internal.io.Deadlines;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,11 +22,12 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>One node per waiter, woken one by one.</b> A waiter queues a node of its own (FIFO) and parks; whoever
  * makes progress possible (an entry back in the idle set, a place freed) publishes that first and then takes the
- * first waiting node off the queue and unparks its thread ({@link #wakeOne()}). Every wake-up thus reaches a
- * distinct thread at once. The fair {@code Semaphore} this replaced woke its queue through the queue itself: a
- * release unparks the head, which wakes the next only once it has run, so when returns came faster than woken
- * threads were scheduled (virtual threads on two carriers) hundreds of permits piled up while entries sat idle,
- * and their waiters timed out beside them ("active 0, idle 16, pending 643", issue 17).
+ * first waiting node off the queue and unparks its thread ({@link #wakeOne()}), unless {@link #WAKE_LIMIT} woken
+ * ones have not looked yet. Every wake-up thus reaches a distinct thread at once. The fair {@code Semaphore} this
+ * replaced woke its queue through the queue itself: a release unparks the head, which wakes the next only once it
+ * has run, so when returns came faster than woken threads were scheduled (virtual threads on two carriers)
+ * hundreds of permits piled up while entries sat idle, and their waiters timed out beside them ("active 0, idle 16,
+ * pending 643", issue 17).
  *
  * <p><b>No lost wake-up</b> (the Dekker pattern, with volatile accesses only): a waiter queues its node, then looks
  * for an idle entry once more, then parks; a waker publishes first and then dequeues. Either the waiter's look
@@ -40,7 +44,9 @@ import java.util.concurrent.locks.LockSupport;
  * is handed to it directly (its node carries the entry, state {@code RESERVED} meanwhile, which no scan takes), in
  * arrival order, and the returning thread yields its processor, as HikariCP's {@code ConcurrentBag} does when it
  * hands off: with more threads than processors the woken waiter then runs at once, where otherwise the returning
- * thread would go on, find the pool empty and park, one context switch per borrow. Under heavy oversubscription
+ * thread would go on, find the pool empty and park, one context switch per borrow. A virtual thread does not yield
+ * there: its scheduler queues the waiter anyway, and the yield cost 10,000 virtual tasks on 64 connections a
+ * quarter of their throughput (VirtualThreadsBenchmark, BENCHMARKS.md, round 3). Under heavy oversubscription
  * (thousands of virtual threads on a few connections) every waiter starves soon and the pool serves them in
  * arrival order, as the fair semaphore did, but without its one-at-a-time wake-ups.
  */
@@ -51,6 +57,14 @@ final class Waiters {
 
     /** How long a waiter competes with running borrowers before returns are handed to the waiters directly. */
     static final long STARVING_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    /**
+     * How many woken waiters may be on their way at once: one per processor. Waking one per return instead made
+     * 32 threads on 8 connections (with I/O) spend 40% more CPU per exchange on threads that woke, found the entry
+     * taken by its returner, and parked again; a woken waiter that gets an entry wakes the next, so idle entries
+     * still reach the waiters one after another.
+     */
+    static final int WAKE_LIMIT = Runtime.getRuntime().availableProcessors();
 
     private static final int WAITING = 0;
     private static final int WOKEN = 1;
@@ -77,8 +91,13 @@ final class Waiters {
         }
     }
 
+    /** {@code Thread.isVirtual()} on Java 21 and later, else null (the build targets Java 17). */
+    private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
+
     private final AddressPool pool;
     private final AtomicInteger count = new AtomicInteger();
+    /** Waiters woken ({@code WOKEN}) that have not looked yet: at most {@link #WAKE_LIMIT} at a time. */
+    private final AtomicInteger woken = new AtomicInteger();
     /** The waiting nodes in arrival order; nodes whose waiter left ({@code LEFT}) are skipped and dropped. */
     private final ConcurrentLinkedQueue<Node> queue = new ConcurrentLinkedQueue<>();
 
@@ -139,6 +158,9 @@ final class Waiters {
                 }
                 if (node == null || node.status == WOKEN) {
                     // a woken waiter that found nothing queues again (a barger was quicker), keeping its age
+                    if (node != null) {
+                        woken.decrementAndGet();
+                    }
                     long since = node == null ? CoarseClock.now() : node.since;
                     if (!counted) {
                         if (!countIn(maxPending)) {
@@ -152,10 +174,13 @@ final class Waiters {
                 }
                 long left = Math.min(pool.config().acquireTimeoutNanos() - (now - start), deadline - now);
                 if (left <= 0) {
-                    if (!node.to(WAITING, LEFT) && node.status == HANDED) {
-                        continue; // an entry came at the last moment
+                    if (!node.to(WAITING, LEFT)) {
+                        if (node.status == HANDED) {
+                            continue; // an entry came at the last moment
+                        }
+                        woken.decrementAndGet(); // the wake-up it had is used by the last look
                     }
-                    node = null; // a wake-up it had is used by the last look
+                    node = null;
                     entry = pool.takeIdle(CoarseClock.now()); // nobody gives up beside an idle entry
                     if (entry != null) {
                         return pool.handOut(entry);
@@ -177,10 +202,6 @@ final class Waiters {
         }
     }
 
-    /**
-     * A waiter leaves with its node still out (it found an entry, a place to dial, or failed): a wake-up it took but
-     * may not have used goes on to the next waiter, an entry handed to it goes back.
-     */
     /** Counts a waiter in unless {@code maxPending} wait already (negative: no limit; {@link #NO_WAIT}: none). */
     private boolean countIn(int maxPending) {
         if (maxPending < 0 && maxPending != NO_WAIT) {
@@ -195,10 +216,15 @@ final class Waiters {
         return false;
     }
 
+    /**
+     * A waiter leaves with its node still out (it found an entry, a place to dial, or failed): a wake-up it took but
+     * may not have used goes on to the next waiter, an entry handed to it goes back.
+     */
     private void leave(Node node) {
         if (node != null && !node.to(WAITING, LEFT)) {
             if (node.status == WOKEN) {
                 node.status = LEFT;
+                woken.decrementAndGet();
                 wakeOne();
             } else if (node.status == HANDED) {
                 PoolEntry handed = node.handed;
@@ -230,7 +256,9 @@ final class Waiters {
         if (first != null && CoarseClock.now() - first.since >= STARVING_AFTER_NANOS) {
             entry.endBorrow(PoolEntry.RESERVED);
             if (handTo(entry)) {
-                Thread.yield(); // let the woken waiter run now rather than after this thread's next borrow
+                if (!onVirtualThread()) { // a virtual thread's scheduler runs the waiter soon anyway: no yield
+                    Thread.yield(); // let the woken waiter run now rather than after this thread's next borrow
+                }
                 return true;
             }
             entry.setState(PoolEntry.IDLE);
@@ -272,14 +300,35 @@ final class Waiters {
 
     /** Wakes the first waiter, if there is one. Called after the change that may let a waiter proceed was published. */
     void wakeOne() {
-        if (count.get() == 0) {
-            return;
+        if (count.get() == 0 || woken.get() >= WAKE_LIMIT) {
+            return; // those already woken look before they park again, and pass a wake-up on when they succeed
         }
         for (Node n; (n = queue.poll()) != null; ) {
             if (n.to(WAITING, WOKEN)) {
+                woken.incrementAndGet();
                 LockSupport.unpark(n.thread);
                 return;
             }
+        }
+    }
+
+    private static MethodHandle isVirtualHandle() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
+                    MethodType.methodType(boolean.class));
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
+    private static boolean onVirtualThread() {
+        if (IS_VIRTUAL == null) {
+            return false;
+        }
+        try {
+            return (boolean) IS_VIRTUAL.invokeExact(Thread.currentThread());
+        } catch (Throwable e) {
+            return false;
         }
     }
 
@@ -287,6 +336,7 @@ final class Waiters {
     void shutdown() {
         for (Node n; (n = queue.poll()) != null; ) {
             if (n.to(WAITING, WOKEN)) {
+                woken.incrementAndGet();
                 LockSupport.unpark(n.thread);
             }
         }

@@ -2,20 +2,19 @@ package io.gtcp.spring.boot.autoconfigure;
 
 import io.gtcp.PoolConnFactory;
 
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.util.ClassUtils;
 
 /**
  * Registers one {@link PoolConnFactory} bean per key of {@code gtcp.pools}: named {@code <name>PoolConnFactory},
@@ -28,15 +27,13 @@ import org.springframework.core.type.AnnotationMetadata;
  * instance supplier), so Spring AOT turns them into generated code: with AOT the set of named pools is fixed at
  * build time, while their settings are still bound at run time. It runs after the {@code @Bean} methods of
  * {@link GtcpPoolAutoConfiguration} were registered (Spring registers an import's registrars last), and leaves
- * alone a bean of the same name that the application defined itself. A named pool called {@code default} stops
- * the start (see {@link #names(Environment)}).
+ * alone a bean of the same name that the application defined itself if it is a {@code PoolConnFactory}. A name
+ * that could collide stops the start (see {@link GtcpPoolNames}), and so does a key under the starter's prefixes that
+ * no properties class has (see {@link GtcpPropertyKeys}).
  */
 class GtcpNamedPoolsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 
     private static final String DEFAULT_POOL_BEAN = "gtcpPoolConnFactory";
-
-    /** The default pool's name, which no named pool may take. */
-    private static final String DEFAULT_POOL_NAME = "default";
 
     private Environment environment;
 
@@ -47,11 +44,15 @@ class GtcpNamedPoolsRegistrar implements ImportBeanDefinitionRegistrar, Environm
 
     @Override
     public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+        GtcpPropertyKeys.check(this.environment, ClassUtils.getDefaultClassLoader());
         Set<String> names = names(this.environment);
         for (String name : names) {
-            String beanName = beanName(name);
+            String beanName = GtcpPoolNames.beanName(name);
             if (!registry.containsBeanDefinition(beanName)) {
                 registry.registerBeanDefinition(beanName, definition(name));
+            }
+            else {
+                refuseAnotherType(registry, name, beanName);
             }
         }
         if (!names.isEmpty() && registry.containsBeanDefinition(DEFAULT_POOL_BEAN)) {
@@ -60,31 +61,34 @@ class GtcpNamedPoolsRegistrar implements ImportBeanDefinitionRegistrar, Environm
     }
 
     /**
-     * The keys of {@code gtcp.pools}. A key {@code default} is refused: it would make a second pool named and
-     * tagged like the default pool (unless {@code gtcp.pool.name} is set), a pool that is configured under
-     * {@code gtcp.pool.*}. The keys need no conversion, so the environment's plain binder reads them.
+     * The names of {@code gtcp.pools}, each one a name that cannot collide (see {@link GtcpPoolNames}): a name
+     * that breaks a rule stops the start.
      */
     static Set<String> names(Environment environment) {
-        Map<String, Object> pools = Binder.get(environment)
-            .bind(GtcpPoolConnFactories.NAMED_PREFIX, Bindable.mapOf(String.class, Object.class))
-            .orElse(Map.of());
-        if (pools.containsKey(DEFAULT_POOL_NAME)) {
-            throw new InvalidGtcpPoolPropertyException(GtcpPoolConnFactories.NAMED_PREFIX + "." + DEFAULT_POOL_NAME,
-                    pools.get(DEFAULT_POOL_NAME), "a named pool must not be called " + DEFAULT_POOL_NAME
-                            + ", the name that stands for the default pool: set the default pool's properties under "
-                            + GtcpPoolConnFactories.DEFAULT_PREFIX + ".* (or give this pool another name)",
-                    null);
-        }
-        return pools.keySet();
+        return GtcpPoolNames.of(environment);
     }
 
     /** The bean names of the named pools: {@code <name>PoolConnFactory}. */
     static Set<String> beanNames(Environment environment) {
-        return names(environment).stream().map(GtcpNamedPoolsRegistrar::beanName).collect(Collectors.toSet());
+        return names(environment).stream().map(GtcpPoolNames::beanName).collect(Collectors.toSet());
     }
 
-    private static String beanName(String name) {
-        return name + "PoolConnFactory";
+    /**
+     * An application bean of a named pool's bean name replaces the pool if it is a {@link PoolConnFactory}, as
+     * {@code @ConditionalOnMissingBean} would; of another type, it would silently take the pool's place, so the start
+     * stops.
+     */
+    private static void refuseAnotherType(BeanDefinitionRegistry registry, String name, String beanName) {
+        if (!(registry instanceof ConfigurableListableBeanFactory beanFactory)) {
+            return;
+        }
+        Class<?> type = beanFactory.getType(beanName, false);
+        if (type != null && !PoolConnFactory.class.isAssignableFrom(type)) {
+            throw new InvalidGtcpPoolPropertyException(GtcpPoolConnFactories.NAMED_PREFIX + "." + name, name,
+                    "the pool's bean name, " + beanName + ", is taken by a bean of type " + type.getName()
+                            + ": give the pool another name (a PoolConnFactory bean of that name would replace it)",
+                    null);
+        }
     }
 
     private static RootBeanDefinition definition(String name) {

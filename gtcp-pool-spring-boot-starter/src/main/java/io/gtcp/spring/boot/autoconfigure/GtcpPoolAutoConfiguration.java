@@ -49,6 +49,8 @@ public final class GtcpPoolAutoConfiguration {
             ObjectProvider<GtcpEndpointSources> endpointSources,
             ObjectProvider<GtcpPoolConnFactoryBuilderCustomizer> customizers,
             ObjectProvider<GtcpDiscoveryGroups> discoveryGroups) {
+        // again here, for an application started from Spring AOT's code, where the registrar does not run
+        GtcpPropertyKeys.check(environment, beanFactory.getBeanClassLoader());
         GtcpPoolPropertiesMapper mapper = new GtcpPoolPropertiesMapper(sslBundles.getIfAvailable(),
                 endpointSources.getIfAvailable());
         return new GtcpPoolConnFactories(ConfigurationPropertiesBinders.create(environment, beanFactory), mapper,

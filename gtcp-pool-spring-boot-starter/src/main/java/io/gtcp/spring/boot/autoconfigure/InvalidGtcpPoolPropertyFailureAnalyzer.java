@@ -39,7 +39,8 @@ class InvalidGtcpPoolPropertyFailureAnalyzer extends AbstractFailureAnalyzer<Inv
         String value = (source != null && source.getValue() != null) ? source.getValue().toString() : cause.getValue();
         Origin origin = Origin.from(source);
         StringBuilder description = new StringBuilder();
-        description.append("The gtcp pool").append(poolName(property)).append(" could not be configured:\n\n");
+        description.append(property.startsWith("gtcp.server.") ? "The gtcp server" : "The gtcp pool" + poolName(property))
+            .append(" could not be configured:\n\n");
         description.append("    Property: ").append(property).append('\n');
         description.append("    Value: \"").append(value).append("\"\n");
         if (inheritedFrom != null && source != null) {

@@ -29,16 +29,17 @@ import org.springframework.boot.health.contributor.Status;
  * <li>idle connections and no failure since the last success: UP, because the core checks idle connections in
  * the background and drops those the server closed within about 2 s (not with {@code validateOnBorrow(false)},
  * which checks nothing: then idle connections prove nothing and the probe decides);</li>
- * <li>otherwise (no idle connection, or failures): a probe decides, a plain TCP connect to the endpoint, closed at
- * once, at most once per {@link #PROBE_INTERVAL} per endpoint, all endpoints at once under one
- * {@link #PROBE_TIMEOUT}. For a TLS pool the probe is a plain TCP connect too: it shows the server accepts
- * connections, without a handshake; TLS failures show in the pool's own dials.</li>
+ * <li>otherwise (no idle connection, or failures): a probe decides, a dial of the endpoint as a borrower's
+ * (through the pool's resolver; for a TLS pool with the handshake, so a certificate every dial rejects is DOWN),
+ * closed at once, at most once per {@link #PROBE_INTERVAL} per endpoint, all endpoints at once under one
+ * {@link #PROBE_TIMEOUT} ({@link #TLS_PROBE_TIMEOUT} for a TLS pool).</li>
  * </ol>
  * So an outage is DOWN within about 2 s and a recovery UP within about 2 s. The indicator never borrows from the
  * pool: an exhausted pool (every connection borrowed, callers waiting) is reported at once, as
  * {@code exhausted: true} with its {@code pending} count, not discovered by waiting in line.
  *
- * <p>The details show, under {@code endpoints}, each endpoint's status, ejection, failures in a row, connections
+ * <p>An empty group (a discovered service without instances) is DOWN with its {@code source} (the service) and the
+ * {@code error} that says why. The details show, under {@code endpoints}, each endpoint's status, ejection, failures in a row, connections
  * and probe error, and under {@code addresses} the pools that {@code get(address)} made outside the group.
  */
 public class GtcpPoolHealthIndicator extends AbstractHealthIndicator {
@@ -48,6 +49,9 @@ public class GtcpPoolHealthIndicator extends AbstractHealthIndicator {
 
     /** The longest a probe of all endpoints takes. */
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+
+    /** The same for a TLS pool, whose dial includes a handshake: a cold JVM's first one can take a second. */
+    static final Duration TLS_PROBE_TIMEOUT = Duration.ofSeconds(3);
 
     private final PoolConnFactory factory;
 
@@ -85,6 +89,13 @@ public class GtcpPoolHealthIndicator extends AbstractHealthIndicator {
         // instances) cannot serve get(), so it is DOWN
         boolean unknown = endpoints.isEmpty() && !this.factory.hasEndpointGroup();
         builder.status((up > 0) ? Status.UP : unknown ? Status.UNKNOWN : Status.DOWN);
+        if (endpoints.isEmpty() && !unknown) {
+            // an empty group: say where its endpoints should come from and why none came
+            Exception problem = this.factory.endpointSourceProblem();
+            builder.withDetail("source", this.factory.endpointSource());
+            builder.withDetail("error", (problem != null) ? describe(problem)
+                    : "no endpoints: " + this.factory.endpointSource() + " has none");
+        }
         builder.withDetail("endpoints", endpointDetails);
         Map<String, Object> addresses = new TreeMap<>();
         for (String address : this.factory.addresses()) {
@@ -107,7 +118,8 @@ public class GtcpPoolHealthIndicator extends AbstractHealthIndicator {
             }
         }
         if (!due.isEmpty()) {
-            EndpointProbe.probe(due, PROBE_TIMEOUT).forEach((address, error) -> {
+            Duration timeout = this.factory.isTls() ? TLS_PROBE_TIMEOUT : PROBE_TIMEOUT;
+            EndpointProbe.probe(this.factory, due, timeout).forEach((address, error) -> {
                 this.probes.put(address, new Probed(System.nanoTime(), error));
                 if (error == null) {
                     this.outcomes.failing.remove(address);

@@ -4,6 +4,8 @@ import io.gtcp.EndpointStatus;
 import io.gtcp.PoolConn;
 import io.gtcp.PoolConnFactory;
 import io.gtcp.spring.boot.autoconfigure.EchoServer;
+import io.gtcp.spring.boot.autoconfigure.GtcpPoolAutoConfiguration;
+import io.gtcp.spring.boot.autoconfigure.health.GtcpPoolHealthContributorAutoConfiguration;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -18,9 +20,22 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
+import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.application.AvailabilityHealthContributorAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 
@@ -82,6 +97,33 @@ class DocConfigurationTests {
                 assertThat(conn.sendRecvPkg(PING)).isEqualTo(PING);
             }
         }
+    }
+
+    @Test
+    void healthGroupsExampleKeepsADownPoolOutOfReadiness() {
+        int closedPort;
+        try (EchoServer gone = EchoServer.plain()) {
+            closedPort = gone.port();
+        }
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class,
+                    HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
+                    HealthEndpointAutoConfiguration.class, AvailabilityHealthContributorAutoConfiguration.class,
+                    AvailabilityProbesAutoConfiguration.class, GtcpPoolAutoConfiguration.class,
+                    GtcpPoolHealthContributorAutoConfiguration.class))
+            .withInitializer(new ConfigDataApplicationContextInitializer())
+            .withPropertyValues("spring.config.location=classpath:docs/health-groups.yml",
+                    "gtcp.pool.address=127.0.0.1:" + closedPort)
+            .run((context) -> {
+                // what SpringApplication publishes once the application is ready (a context runner does not)
+                AvailabilityChangeEvent.publish(context, LivenessState.CORRECT);
+                AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+                HealthEndpoint health = context.getBean(HealthEndpoint.class);
+                assertThat(health.healthForPath("gtcp").getStatus()).as("the pool").isEqualTo(Status.DOWN);
+                assertThat(health.healthForPath("backends").getStatus()).isEqualTo(Status.DOWN);
+                assertThat(health.healthForPath("readiness").getStatus()).isEqualTo(Status.UP);
+                assertThat(health.healthForPath("liveness").getStatus()).isEqualTo(Status.UP);
+            });
     }
 
     private static SpringApplication application(Class<?> configuration) {

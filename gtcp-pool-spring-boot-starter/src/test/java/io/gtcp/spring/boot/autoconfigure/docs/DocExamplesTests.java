@@ -46,10 +46,10 @@ class DocExamplesTests {
         try (TcpServer server = new TcpServer("127.0.0.1:0", conn -> {
                 for (;;) {                                   // ends with an EOFException when the client closes
                     byte[] request = conn.recvPkg();
-                    conn.sendPkg(("> " + new String(request, UTF_8)).getBytes(UTF_8));
                     // end::core[]
-                    count.run();
+                    count.run(); // before the reply, so that the count is complete when the last reply arrives
                     // tag::core[]
+                    conn.sendPkg(("> " + new String(request, UTF_8)).getBytes(UTF_8));
                 }
             }).start();
              Conn conn = Conn.connect("127.0.0.1:" + server.port())) {

@@ -146,9 +146,10 @@ class GtcpPoolHealthTests {
     @Test
     void aProbeTellsWhichEndpointsAcceptAndWhyTheOthersDoNot() throws IOException {
         String refusing = "127.0.0.1:" + Gtcp.freePort();
-        try (EchoServer server = EchoServer.plain()) {
-            Map<String, IOException> outcome = EndpointProbe.probe(List.of(server.address(), refusing, refusing),
-                    Duration.ofSeconds(2));
+        try (EchoServer server = EchoServer.plain();
+                PoolConnFactory factory = PoolConnFactory.builder().addresses(server.address(), refusing).build()) {
+            Map<String, IOException> outcome = EndpointProbe.probe(factory,
+                    List.of(server.address(), refusing, refusing), Duration.ofSeconds(2));
             assertThat(outcome).containsOnlyKeys(server.address(), refusing);
             assertThat(outcome.get(server.address())).isNull();
             assertThat(outcome.get(refusing)).isInstanceOf(ConnectException.class);

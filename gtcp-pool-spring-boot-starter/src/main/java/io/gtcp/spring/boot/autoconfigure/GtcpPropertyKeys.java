@@ -1,0 +1,231 @@
+package io.gtcp.spring.boot.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.Environment;
+
+/**
+ * Refuses a key under {@code gtcp.pool.}, {@code gtcp.pools.<name>.} or {@code gtcp.server.} that nothing binds:
+ * Boot ignores unknown keys, so {@code max-szie} would leave the pool at its default without a word. The keys that
+ * exist are read from the configuration metadata that the configuration processor writes from the properties
+ * classes ({@code META-INF/spring-configuration-metadata.json} of every jar), so a property added to a properties
+ * class is known at once, wherever its class lives. A named pool has the keys of {@code gtcp.pool}. Other
+ * {@code gtcp.*} prefixes belong to the application and are not looked at.
+ *
+ * <p>Keys are compared in Boot's uniform form, so every relaxed spelling of a key that binds ({@code maxSize},
+ * {@code max_size}) passes, and list indexes ({@code addresses[0]}) are ignored. Environment variables are left
+ * out: their names have no dashes, so that {@code GTCP_POOL_MAX_SIZE} cannot be told from a key
+ * {@code max.size}.
+ */
+final class GtcpPropertyKeys {
+
+    private static final String METADATA = "META-INF/spring-configuration-metadata.json";
+
+    private static final Pattern PROPERTIES = Pattern.compile("\"properties\"\\s*:\\s*\\[");
+
+    /** One object of the list (strings skipped whole, at most one nested object), or the list's closing bracket. */
+    private static final Pattern ENTRY = Pattern.compile(
+            "\\{(?:\"(?:[^\"\\\\]|\\\\.)*\"|[^{}\"]|\\{(?:\"(?:[^\"\\\\]|\\\\.)*\"|[^{}\"])*})*}|]");
+
+    private static final Pattern NAME = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"");
+
+    private static final Pattern TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([^\"]+)\"");
+
+    private static final ConfigurationPropertyName POOL = ConfigurationPropertyName
+        .of(GtcpPoolConnFactories.DEFAULT_PREFIX);
+
+    private static final ConfigurationPropertyName POOLS = ConfigurationPropertyName
+        .of(GtcpPoolConnFactories.NAMED_PREFIX);
+
+    private static final ConfigurationPropertyName SERVER = ConfigurationPropertyName.of("gtcp.server");
+
+    /** The known keys, dashed ({@code gtcp.pool.max-size}), and the prefixes under which a map takes any key. */
+    private final Set<String> keys = new TreeSet<>();
+
+    private final List<String> openPrefixes = new ArrayList<>();
+
+    private GtcpPropertyKeys(ClassLoader classLoader) {
+        try {
+            Enumeration<URL> resources = classLoader.getResources(METADATA);
+            while (resources.hasMoreElements()) {
+                read(resources.nextElement());
+            }
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("cannot read " + METADATA, ex);
+        }
+    }
+
+    /** Stops the start at the first key under the starter's prefixes that no properties class has. */
+    static void check(Environment environment, ClassLoader classLoader) {
+        GtcpPropertyKeys known = new GtcpPropertyKeys(classLoader);
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+            if (source instanceof IterableConfigurationPropertySource iterable && !isSystemEnvironment(source)) {
+                iterable.stream().forEach(known::check);
+            }
+        }
+    }
+
+    /** Whether {@code source} is the process environment, whose names cannot be checked (see the class comment). */
+    static boolean isSystemEnvironment(ConfigurationPropertySource source) {
+        return source.getUnderlyingSource() instanceof PropertySource<?> underlying
+                && StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME.equals(underlying.getName());
+    }
+
+    /** The name as it was written: each element in its original form. */
+    static String asWritten(ConfigurationPropertyName name) {
+        StringBuilder written = new StringBuilder();
+        for (int i = 0; i < name.getNumberOfElements(); i++) {
+            String element = name.getElement(i, Form.ORIGINAL);
+            if (name.isNumericIndex(i)) {
+                written.append('[').append(element).append(']');
+            }
+            else {
+                written.append((i > 0) ? "." : "").append(element);
+            }
+        }
+        return written.toString();
+    }
+
+    private void check(ConfigurationPropertyName name) {
+        String key;
+        if (POOLS.isAncestorOf(name)) {
+            if (name.getNumberOfElements() == POOLS.getNumberOfElements() + 1) {
+                return; // gtcp.pools.orders=…: a value for the pool itself, which the binder refuses on its own
+            }
+            key = GtcpPoolConnFactories.DEFAULT_PREFIX + "." + uniform(name, POOLS.getNumberOfElements() + 1);
+        }
+        else if (POOL.isAncestorOf(name) || SERVER.isAncestorOf(name)) {
+            key = uniform(name, 0);
+        }
+        else {
+            return;
+        }
+        if (isKnown(key)) {
+            return;
+        }
+        String written = asWritten(name);
+        String requirement = "there is no such key" + nearest(name);
+        if (POOLS.isAncestorOf(name) && name.getNumberOfElements() > POOLS.getNumberOfElements() + 2
+                && isKnown(GtcpPoolConnFactories.DEFAULT_PREFIX + "." + uniform(name, POOLS.getNumberOfElements() + 2))) {
+            String pool = name.getElement(POOLS.getNumberOfElements(), Form.ORIGINAL);
+            String rest = name.getElement(POOLS.getNumberOfElements() + 1, Form.ORIGINAL);
+            requirement = "pool '" + pool + "' has no key '" + rest + "': a pool name has no '.', so "
+                    + "gtcp.pools." + pool + "." + rest + " is not a pool; name it gtcp.pools." + pool + "-" + rest;
+        }
+        throw new InvalidGtcpPoolPropertyException(written, "", requirement, null);
+    }
+
+    private boolean isKnown(String uniformKey) {
+        if (this.keys.stream().anyMatch((known) -> uniform(ConfigurationPropertyName.of(known), 0).equals(uniformKey))) {
+            return true;
+        }
+        return this.openPrefixes.stream()
+            .anyMatch((prefix) -> uniformKey.startsWith(uniform(ConfigurationPropertyName.of(prefix), 0) + "."));
+    }
+
+    /** "; did you mean gtcp.pool.max-size?" with the known key nearest to {@code name}, or nothing. */
+    private String nearest(ConfigurationPropertyName name) {
+        boolean named = POOLS.isAncestorOf(name);
+        String typed = asWritten(name);
+        String prefix = named ? typed.substring(0, typed.indexOf('.', GtcpPoolConnFactories.NAMED_PREFIX.length() + 1))
+                : "";
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String known : this.keys) {
+            String candidate = named ? (known.startsWith(GtcpPoolConnFactories.DEFAULT_PREFIX + ".")
+                    ? prefix + known.substring(GtcpPoolConnFactories.DEFAULT_PREFIX.length()) : null) : known;
+            if (candidate == null || (!named && !sameRoot(candidate, typed))) {
+                continue;
+            }
+            int distance = distance(candidate, typed);
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        return (best != null && bestDistance <= Math.max(3, typed.length() / 4)) ? "; did you mean " + best + "?" : "";
+    }
+
+    private static boolean sameRoot(String known, String typed) {
+        return known.startsWith(typed.substring(0, typed.indexOf('.', "gtcp.".length()) + 1));
+    }
+
+    /** The elements of {@code name} from {@code from} on, uniform, list indexes left out, joined by dots. */
+    private static String uniform(ConfigurationPropertyName name, int from) {
+        StringBuilder key = new StringBuilder();
+        for (int i = from; i < name.getNumberOfElements(); i++) {
+            if (name.isNumericIndex(i)) {
+                continue;
+            }
+            key.append((key.length() > 0) ? "." : "").append(name.getElement(i, Form.UNIFORM));
+        }
+        return key.toString();
+    }
+
+    /**
+     * The {@code gtcp.pool.*} and {@code gtcp.server.*} entries of the metadata's {@code properties} list. Read with
+     * two patterns rather than a JSON library, which the starter does not depend on: the file is the configuration
+     * processor's, one object per property, nested at most one level (a deprecation).
+     */
+    private void read(URL resource) throws IOException {
+        String json;
+        try (InputStream in = resource.openStream()) {
+            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Matcher section = PROPERTIES.matcher(json);
+        if (!section.find()) {
+            return;
+        }
+        Matcher entry = ENTRY.matcher(json);
+        entry.region(section.end(), json.length());
+        while (entry.find() && entry.group().charAt(0) == '{') {
+            Matcher name = NAME.matcher(entry.group());
+            if (name.find() && (name.group(1).startsWith("gtcp.pool.") || name.group(1).startsWith("gtcp.server."))) {
+                this.keys.add(name.group(1));
+                Matcher type = TYPE.matcher(entry.group());
+                if (type.find() && type.group(1).startsWith("java.util.Map")) {
+                    this.openPrefixes.add(name.group(1));
+                }
+            }
+        }
+    }
+
+    /** Levenshtein distance: the edits that turn one key into the other. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + ((a.charAt(i - 1) == b.charAt(j - 1)) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}
