@@ -111,8 +111,8 @@ class SampleAotIT {
     }
 
     @Test
-    void exampleFourTheStartersServerRunsFromTheAotProcessedContext() throws Exception {
-        Result result = SampleJar.run(directory, AOT, "--gtcp.sample.example=4", "--gtcp.sample.port=0",
+    void exampleFiveTheStartersServerRunsFromTheAotProcessedContext() throws Exception {
+        Result result = SampleJar.run(directory, AOT, "--gtcp.sample.example=5", "--gtcp.sample.port=0",
                 "--gtcp.sample.count=3", "--gtcp.sample.interval=50ms");
 
         assertThat(result.exitCode()).as("exit status; stderr: %s", result.err()).isZero();
