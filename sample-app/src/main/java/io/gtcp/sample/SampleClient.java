@@ -49,6 +49,8 @@ public final class SampleClient implements SmartLifecycle {
     private final long count;
     private final boolean enabled;
     private final boolean retryOnGroup;
+    /** Example 5: one call of the pool's exchange against the starter's server, the package protocol. */
+    private final boolean service;
     private final SampleOutage outage;
     /** Example 4's run in the {@code both} role, else null. */
     private final SampleRollingRestart rollingRestart;
@@ -63,6 +65,7 @@ public final class SampleClient implements SmartLifecycle {
         this.count = properties.getCount();
         this.enabled = properties.getRole().runsClient();
         this.retryOnGroup = properties.getExample() == 3;
+        this.service = properties.getExample() == 5;
         this.outage = outage;
         this.rollingRestart = rollingRestart;
     }
@@ -165,6 +168,10 @@ public final class SampleClient implements SmartLifecycle {
     }
 
     private String attempt() throws IOException {
+        if (service) {
+            byte[] reply = pool.sendRecvPkg(LocalDateTime.now().format(DATE_TIME).getBytes(StandardCharsets.UTF_8));
+            return new String(reply, StandardCharsets.UTF_8);
+        }
         try (PoolConn conn = pool.get()) {
             byte[] reply = conn.sendRecv(LocalDateTime.now().format(DATE_TIME).getBytes(StandardCharsets.UTF_8), -1);
             return new String(reply, StandardCharsets.UTF_8) + " " + hostPort(conn.localAddress()) + " "

@@ -29,7 +29,9 @@ public class SampleProperties {
      * Which example the sample plays: 1, an echo server, every message of a connection answered; 2, one reply,
      * then the server closes the connection; 3, three echo servers (127.0.0.1, .2 and .3) behind one least-busy
      * group, one of them stopped for the middle third of the run; 4, three package servers restarted one after
-     * another (graceful shutdown) under the load of eight threads, and the count of failed calls.
+     * another (graceful shutdown) under the load of eight threads, and the count of failed calls; 5, a service as a
+     * Spring Boot team writes both ends: the server is the starter's ({@code gtcp.server.*}) running the sample's
+     * {@code PkgHandler} bean, and the client calls the pool's one-call exchange {@code sendRecvPkg}.
      */
     private int example = 1;
 
@@ -50,8 +52,8 @@ public class SampleProperties {
     }
 
     public void setExample(int example) {
-        if (example < 1 || example > 4) {
-            throw new IllegalArgumentException("example must be 1, 2, 3 or 4, not " + example);
+        if (example < 1 || example > 5) {
+            throw new IllegalArgumentException("example must be 1, 2, 3, 4 or 5, not " + example);
         }
         this.example = example;
     }
@@ -100,7 +102,7 @@ public class SampleProperties {
 
     /** Whether the example runs a group of three servers (examples 3 and 4). */
     boolean isGroup() {
-        return example >= 3;
+        return example == 3 || example == 4;
     }
 
     public Role getRole() {

@@ -49,9 +49,10 @@ public final class SampleServer implements SmartLifecycle {
     SampleServer(SampleProperties properties) {
         this.example = properties.getExample();
         this.addresses = properties.serverAddresses();
-        this.enabled = properties.getRole().runsServer();
+        // example 5's server is the starter's (gtcp.server.address, the sample's PkgHandler bean)
+        this.enabled = properties.getRole().runsServer() && properties.getExample() != 5;
         // alone, the server prints nothing else, and its clients elsewhere need the port
-        this.announce = !properties.getRole().runsClient();
+        this.announce = !properties.getRole().runsClient() && properties.getExample() != 5;
     }
 
     @Override
