@@ -477,9 +477,11 @@ public class Conn implements Closeable {
         }
     }
 
-    private void messageArrived() {
-        if (gate != null) {
-            gate.received();
+    /** After a standalone receive: on a draining server the message may be refused (the gate closed it meanwhile). */
+    private void messageArrived() throws EOFException {
+        if (gate != null && !gate.received()) {
+            endedBetweenMessages = true;
+            throw new EOFException("server shutting down");
         }
     }
 

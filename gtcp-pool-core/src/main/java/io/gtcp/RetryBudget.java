@@ -6,8 +6,9 @@ import java.time.Duration;
  * How many attempts after a call's first one a factory may make: failover dials inside {@code get()},
  * reconnect-on-send, idempotent re-sends and {@link Retry} repeats all draw on it. Over any {@code window}, those
  * attempts stay within {@code ratio} × the calls made in that window plus {@code minPerSecond} × the window's
- * seconds; the second part accrues as a rate from the factory's start, it is not a burst at start. An attempt
- * that finds the budget empty is not made: the call ends with the failure at hand.
+ * seconds; the second part accrues as a rate from the factory's start (a new factory starts with one second's
+ * worth, so its first calls can fail over across a group), it is not a burst at start. An attempt that finds the
+ * budget empty is not made: the call ends with the failure at hand.
  *
  * <p>This is Finagle's rule (a retry budget rather than a retry count): when a fleet fails, retries add at most
  * {@code ratio} to its load instead of multiplying it, so a dead group of three costs about 1.2 attempts a call,

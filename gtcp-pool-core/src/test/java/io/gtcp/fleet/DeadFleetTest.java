@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gtcp.LoadBalancing;
 import io.gtcp.OutlierEjection;
+import io.gtcp.PoolConn;
 import io.gtcp.PoolConnFactory;
 import io.gtcp.PoolListener;
 import io.gtcp.RetryBudget;
@@ -81,10 +82,29 @@ class DeadFleetTest {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         int calls = THREADS * CALLS_PER_THREAD;
-        long bound = Math.round(calls * 1.2 + 10 * seconds) + THREADS; // + one racing withdrawal per thread
+        // the floor accrues at 10 a second, and a new factory starts with its first second's worth
+        long bound = Math.round(calls * 1.2 + 10 * Math.max(seconds, 1.0)) + THREADS;
         assertThat(dials.get()).as("dials for %d calls in %.1f s", calls, seconds)
                 .isGreaterThanOrEqualTo(calls).isLessThanOrEqualTo((int) bound);
         assertThat(pool.retriesRefused()).isPositive();
+    }
+
+    @Test
+    void aNewFactoryWithTheDefaultBudgetFailsOverAcrossTheWholeGroup() throws Exception {
+        ScriptedFleet fleet = closer.using(new ScriptedFleet(ScriptedFleet.Answer.ECHO));
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder()
+                .addresses(ScriptedFleet.refusing(1), ScriptedFleet.refusing(2), fleet.address(0))
+                .loadBalancing(LoadBalancing.FAILOVER).outlierEjection(OutlierEjection.disabled()).build());
+
+        try (PoolConn conn = pool.get()) { // two failover dials at once, before any call paid into the budget
+            assertThat(conn.remoteAddress().getAddress().getHostAddress() + ":" + conn.remoteAddress().getPort())
+                    .isEqualTo(fleet.address(0));
+        }
+        PoolConnFactory dead = closer.using(PoolConnFactory.builder()
+                .addresses(ScriptedFleet.refusing(0), ScriptedFleet.refusing(1), ScriptedFleet.refusing(2))
+                .loadBalancing(LoadBalancing.FAILOVER).outlierEjection(OutlierEjection.disabled()).build());
+        assertThatThrownBy(dead::get).isInstanceOf(ConnectException.class)
+                .satisfies(e -> assertThat(e.getSuppressed()).hasSize(2));
     }
 
     @Test

@@ -40,7 +40,7 @@ class RollingRestartTest {
     private static final int THREADS = 16;
     private static final int MAX_CALLS_PER_THREAD = 200_000;
     /** Calls that must complete while a server is down, before it starts again. */
-    private static final int CALLS_WHILE_DOWN = 300;
+    private static final int CALLS_WHILE_DOWN = 3000;
     private static final int MAX_SIZE = 16;
 
     private final Closer closer = new Closer();

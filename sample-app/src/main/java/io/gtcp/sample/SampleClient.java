@@ -25,7 +25,8 @@ import org.springframework.context.SmartLifecycle;
  * <p>In example 3 the factory is a group of three servers, and an exchange that fails is tried once more with a
  * fresh {@code get()}: a connection that was idle in the pool when its server went away fails only when used, and
  * the group then hands out a connection to a server that is still there (the echo is safe to repeat). After each
- * exchange it lets the {@link SampleOutage} take its step.
+ * exchange it lets the {@link SampleOutage} take its step. Example 4 is a load instead of a loop: see
+ * {@link SampleRollingRestart}.
  *
  * <p>It runs on a thread of its own, started after the {@link SampleServer} and stopped before it; in the
  * {@code server} role it does not start (a run-time decision, so that an AOT-processed build serves every role).
@@ -48,18 +49,25 @@ public final class SampleClient implements SmartLifecycle {
     private final long count;
     private final boolean enabled;
     private final boolean retryOnGroup;
+    /** Example 5: one call of the pool's exchange against the starter's server, the package protocol. */
+    private final boolean service;
     private final SampleOutage outage;
+    /** Example 4's run in the {@code both} role, else null. */
+    private final SampleRollingRestart rollingRestart;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Thread worker;
 
-    SampleClient(PoolConnFactory pool, SampleProperties properties, SampleOutage outage) {
+    SampleClient(PoolConnFactory pool, SampleProperties properties, SampleOutage outage,
+                 SampleRollingRestart rollingRestart) {
         this.pool = pool;
         this.interval = properties.getInterval();
         this.count = properties.getCount();
         this.enabled = properties.getRole().runsClient();
         this.retryOnGroup = properties.getExample() == 3;
+        this.service = properties.getExample() == 5;
         this.outage = outage;
+        this.rollingRestart = rollingRestart;
     }
 
     @Override
@@ -105,7 +113,7 @@ public final class SampleClient implements SmartLifecycle {
 
     /** True when the client runs and stops by itself, after {@code gtcp.sample.count} exchanges. */
     public boolean isBounded() {
-        return enabled && count > 0;
+        return enabled && (count > 0 || rollingRestart != null);
     }
 
     /** Waits until the client has stopped: its count reached, or the context closed. */
@@ -120,6 +128,10 @@ public final class SampleClient implements SmartLifecycle {
 
     private void run() {
         try {
+            if (rollingRestart != null) {
+                rollingRestart.run(stopRequested);
+                return;
+            }
             long done = 0;
             do {
                 String line = exchange();
@@ -156,6 +168,10 @@ public final class SampleClient implements SmartLifecycle {
     }
 
     private String attempt() throws IOException {
+        if (service) {
+            byte[] reply = pool.sendRecvPkg(LocalDateTime.now().format(DATE_TIME).getBytes(StandardCharsets.UTF_8));
+            return new String(reply, StandardCharsets.UTF_8);
+        }
         try (PoolConn conn = pool.get()) {
             byte[] reply = conn.sendRecv(LocalDateTime.now().format(DATE_TIME).getBytes(StandardCharsets.UTF_8), -1);
             return new String(reply, StandardCharsets.UTF_8) + " " + hostPort(conn.localAddress()) + " "

@@ -1,6 +1,7 @@
 package io.gtcp.sample;
 
 import io.gtcp.LoadBalancing;
+import io.gtcp.PkgHandler;
 import io.gtcp.PoolConnFactory;
 import io.gtcp.spring.boot.autoconfigure.GtcpPoolConnFactoryBuilderCustomizer;
 
@@ -27,7 +28,26 @@ class SampleConfiguration {
 
     @Bean
     SampleClient sampleClient(PoolConnFactory pool, SampleProperties properties, SampleServer server) {
-        return new SampleClient(pool, properties, SampleOutage.of(properties, server));
+        SampleRollingRestart rollingRestart = properties.getExample() == 4
+                && properties.getRole() == SampleProperties.Role.BOTH ? new SampleRollingRestart(pool, server) : null;
+        return new SampleClient(pool, properties, SampleOutage.of(properties, server), rollingRestart);
+    }
+
+    /**
+     * Example 5's service: the starter's gtcp server ({@code gtcp.server.address}, which
+     * {@link SampleEnvironmentPostProcessor} sets) runs this handler for each request, {@code "> " + request}. It is
+     * a bean in every example, as the server's condition is fixed at build time under AOT; the other examples leave
+     * that server on a free port of 127.0.0.1, unused.
+     */
+    @Bean
+    PkgHandler sampleService() {
+        return (request) -> {
+            byte[] reply = new byte[request.length + 2];
+            reply[0] = '>';
+            reply[1] = ' ';
+            System.arraycopy(request, 0, reply, 2, request.length);
+            return reply;
+        };
     }
 
     /** Which pools exist and connect, on an INFO logger that a normal run leaves off. */
@@ -37,7 +57,7 @@ class SampleConfiguration {
     }
 
     /**
-     * Example 3: the starter's factory becomes a least-busy group of the three sample servers, replacing the
+     * Examples 3 and 4: the starter's factory becomes a least-busy group of the three sample servers, replacing the
      * single {@code gtcp.pool.address}; the starter's health and meters then cover the group.
      */
     @Bean
@@ -50,7 +70,7 @@ class SampleConfiguration {
 
             @Override
             public void customize(String pool, PoolConnFactory.Builder builder) {
-                if (properties.getExample() == 3 && PoolConnFactory.DEFAULT_NAME.equals(pool)) {
+                if (properties.isGroup() && PoolConnFactory.DEFAULT_NAME.equals(pool)) {
                     builder.addresses(properties.serverAddresses()).loadBalancing(LoadBalancing.LEAST_BUSY);
                 }
             }

@@ -28,7 +28,10 @@ public class SampleProperties {
     /**
      * Which example the sample plays: 1, an echo server, every message of a connection answered; 2, one reply,
      * then the server closes the connection; 3, three echo servers (127.0.0.1, .2 and .3) behind one least-busy
-     * group, one of them stopped for the middle third of the run.
+     * group, one of them stopped for the middle third of the run; 4, three package servers restarted one after
+     * another (graceful shutdown) under the load of eight threads, and the count of failed calls; 5, a service as a
+     * Spring Boot team writes both ends: the server is the starter's ({@code gtcp.server.*}) running the sample's
+     * {@code PkgHandler} bean, and the client calls the pool's one-call exchange {@code sendRecvPkg}.
      */
     private int example = 1;
 
@@ -49,8 +52,8 @@ public class SampleProperties {
     }
 
     public void setExample(int example) {
-        if (example < 1 || example > 3) {
-            throw new IllegalArgumentException("example must be 1, 2 or 3, not " + example);
+        if (example < 1 || example > 5) {
+            throw new IllegalArgumentException("example must be 1, 2, 3, 4 or 5, not " + example);
         }
         this.example = example;
     }
@@ -89,12 +92,17 @@ public class SampleProperties {
     }
 
     /**
-     * Where the sample's servers listen, {@code host:port}: 127.0.0.1, and for example 3 also 127.0.0.2 and
+     * Where the sample's servers listen, {@code host:port}: 127.0.0.1, and for examples 3 and 4 also 127.0.0.2 and
      * 127.0.0.3, all on {@link #getPort() the port} (the addresses differ, so one port serves all three).
      */
     List<String> serverAddresses() {
-        List<String> hosts = example == 3 ? GROUP_HOSTS : GROUP_HOSTS.subList(0, 1);
+        List<String> hosts = isGroup() ? GROUP_HOSTS : GROUP_HOSTS.subList(0, 1);
         return hosts.stream().map(host -> host + ":" + port).toList();
+    }
+
+    /** Whether the example runs a group of three servers (examples 3 and 4). */
+    boolean isGroup() {
+        return example == 3 || example == 4;
     }
 
     public Role getRole() {

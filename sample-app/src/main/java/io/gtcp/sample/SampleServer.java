@@ -7,6 +7,7 @@ import io.gtcp.TcpServer;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +25,9 @@ import org.springframework.context.SmartLifecycle;
  * <p>Example 1 (and each server of example 3) echoes {@code "> " + data} for every message of a connection until the
  * client closes it, so a pooled connection serves exchange after exchange. Example 2 replies once and closes the
  * connection, which is what makes a pooled connection stale. {@link #stop(String)} and {@link #restart(String)} let
- * example 3's {@link SampleOutage} take one address away and bring it back on the same port.
+ * example 3's {@link SampleOutage} take one address away and bring it back on the same port. Example 4's servers
+ * speak the package protocol ({@link TcpServer#ofPkg}, {@code "> " + request}), and {@link SampleRollingRestart}
+ * {@linkplain #shutdown(String, Duration) shuts each down gracefully} and restarts it in turn.
  */
 public final class SampleServer implements SmartLifecycle {
 
@@ -46,9 +49,10 @@ public final class SampleServer implements SmartLifecycle {
     SampleServer(SampleProperties properties) {
         this.example = properties.getExample();
         this.addresses = properties.serverAddresses();
-        this.enabled = properties.getRole().runsServer();
+        // example 5's server is the starter's (gtcp.server.address, the sample's PkgHandler bean)
+        this.enabled = properties.getRole().runsServer() && properties.getExample() != 5;
         // alone, the server prints nothing else, and its clients elsewhere need the port
-        this.announce = !properties.getRole().runsClient();
+        this.announce = !properties.getRole().runsClient() && properties.getExample() != 5;
     }
 
     @Override
@@ -135,9 +139,27 @@ public final class SampleServer implements SmartLifecycle {
         }
     }
 
+    /**
+     * Example 4: stops the server on {@code address} gracefully ({@link TcpServer#shutdown(Duration)}): no new
+     * connection, each live one closed between two messages; returns when every connection is closed.
+     */
+    void shutdown(String address, Duration grace) {
+        TcpServer server;
+        lifecycle.lock();
+        try {
+            server = servers.remove(address);
+        } finally {
+            lifecycle.unlock();
+        }
+        if (server != null) {
+            server.shutdown(grace); // outside the lock: Spring's stop need not wait for the grace
+        }
+    }
+
     private TcpServer listen(String address) {
         ConnHandler handler = example == 2 ? SampleServer::replyOnceThenClose : SampleServer::echoEveryMessage;
-        TcpServer server = new TcpServer(address, handler);
+        TcpServer server = example == 4 ? TcpServer.ofPkg(address, SampleServer::reply)
+                : new TcpServer(address, handler);
         try {
             server.start();
         } catch (IOException e) {

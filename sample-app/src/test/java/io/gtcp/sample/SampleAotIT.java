@@ -109,4 +109,14 @@ class SampleAotIT {
         assertThat(result.lines().stream().filter(line -> !line.startsWith("# ")))
                 .allMatch(line -> SampleGroupExampleTests.GROUP_REPLY.matcher(line).matches());
     }
+
+    @Test
+    void exampleFiveTheStartersServerRunsFromTheAotProcessedContext() throws Exception {
+        Result result = SampleJar.run(directory, AOT, "--gtcp.sample.example=5", "--gtcp.sample.port=0",
+                "--gtcp.sample.count=3", "--gtcp.sample.interval=50ms");
+
+        assertThat(result.exitCode()).as("exit status; stderr: %s", result.err()).isZero();
+        assertThat(result.lines()).hasSize(3)
+                .allMatch(line -> line.matches("> \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}"));
+    }
 }

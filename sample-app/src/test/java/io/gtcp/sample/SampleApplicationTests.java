@@ -150,9 +150,23 @@ class SampleApplicationTests {
     }
 
     @Test
-    void anExampleOtherThanOneTwoOrThreeIsRejectedAtStartup() {
-        assertThatThrownBy(() -> start("--gtcp.sample.example=4", "--gtcp.sample.port=0"))
-                .hasStackTraceContaining("example must be 1, 2 or 3, not 4");
+    void anExampleOtherThanOneToFiveIsRejectedAtStartup() {
+        assertThatThrownBy(() -> start("--gtcp.sample.example=6", "--gtcp.sample.port=0"))
+                .hasStackTraceContaining("example must be 1, 2, 3, 4 or 5, not 6");
+    }
+
+    @Test
+    void exampleFiveIsAServiceOfTheStartersServerCalledWithThePoolsExchange(CapturedOutput output) throws Exception {
+        try (ConfigurableApplicationContext context = start("--gtcp.sample.example=5", "--gtcp.sample.port=0",
+                "--gtcp.sample.count=3", "--gtcp.sample.interval=100ms")) {
+            assertThat(context.getBean(SampleClient.class).awaitCompletion(COMPLETION_WAIT)).isTrue();
+            int port = context.getEnvironment().getProperty("gtcp.sample.port", Integer.class);
+            assertThat(context.getBean(TcpServer.class).port()).as("the starter's server").isEqualTo(port);
+            assertThat(context.getBean(SampleServer.class).port()).as("the sample's own server").isEqualTo(-1);
+        }
+        assertThat(output.getErr()).isEmpty();
+        assertThat(output.getOut().lines().toList()).hasSize(3)
+                .allMatch(line -> line.matches("> \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}"));
     }
 
     static ConfigurableApplicationContext start(String... args) {

@@ -43,7 +43,7 @@ class SampleClientTests {
         try (TcpServer server = new TcpServer("127.0.0.1:0", SampleServer::replyOnceThenClose).start();
              PoolConnFactory pool = PoolConnFactory.builder().address("127.0.0.1:" + server.port())
                      .validateOnBorrow(false).build()) {
-            SampleClient client = new SampleClient(pool, properties, SampleOutage.NONE);
+            SampleClient client = new SampleClient(pool, properties, SampleOutage.NONE, null);
             return List.of(client.exchange(), client.exchange());
         }
     }

@@ -12,7 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * A factory's {@link RetryBudget} at work: every call deposits one, every attempt after a call's first withdraws
  * one if the last {@code window} allows it ({@code ratio} × its calls + {@code minPerSecond} × its seconds, the
  * seconds counted from the factory's start while it is younger than a window, so the floor is a rate, not a burst
- * at start). Any fraction left buys a whole attempt, so the first call of a new factory may still fail over once.
+ * at start). A new factory starts with its first second's floor ({@code minPerSecond} attempts), so the first
+ * calls of an application that starts while a server is down can still fail over across the whole group; any
+ * fraction left buys a whole attempt.
  *
  * <p><b>Why a sliced window of striped counters.</b> A deposit is on every call's path, a withdrawal only on a
  * failure's. Finagle keeps a leaky token bucket behind a lock-free adder for the same reason; here the window is
@@ -25,6 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class RetryAllowance implements RetryGate {
 
     static final int SLICES = 10;
+    /** The floor a new factory starts with: one second's worth of {@code minPerSecond}. */
+    private static final long FIRST_SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private final boolean unlimited;
     private final boolean none;
@@ -89,7 +93,7 @@ public final class RetryAllowance implements RetryGate {
                 c += calls[i].sum();
                 a += attempts[i].sum();
             }
-            long age = Math.min(System.nanoTime() - startedAt, windowNanos);
+            long age = Math.min(Math.max(System.nanoTime() - startedAt, FIRST_SECOND), windowNanos);
             if (a >= ratio * c + minPerNano * age) { // any fraction left buys one attempt
                 refused.increment();
                 return false;

@@ -12,8 +12,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * the same endpoint. The borrowed count costs two volatile reads per pool; pools of factories without a group
  * never keep it (see {@code BusyCount}). Ties go to the first draw, itself random, so idle endpoints share the
  * traffic evenly.
+ *
+ * <p>An endpoint whose dial or operation failed less than a second ago, and that has not completed one since, loses
+ * against any that works: a server going away (a rolling restart) refuses dials in microseconds, so it would look
+ * the least busy of all and be picked again and again, each pick costing the retry budget a failover dial, while
+ * {@code maxEjectionPercent} may keep it in rotation (the deploy's previous server still ejected). A second later it
+ * competes again, so a server that is back gets its share at once.
  */
 final class LeastBusyBalancer implements Balancer {
+
+    /** How long an endpoint that failed (and has not served since) counts as busier than any that works. */
+    static final long FAILING_FOR_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     @Override
     public Endpoint pick(Endpoint[] candidates) {
@@ -29,6 +38,10 @@ final class LeastBusyBalancer implements Balancer {
         }
         Endpoint first = candidates[i];
         Endpoint second = candidates[j];
+        boolean firstFailing = first.pool.health().failedRecently(FAILING_FOR_NANOS);
+        if (firstFailing != second.pool.health().failedRecently(FAILING_FOR_NANOS)) {
+            return firstFailing ? second : first;
+        }
         return second.pool.borrowed() < first.pool.borrowed() ? second : first;
     }
 }

@@ -78,6 +78,14 @@ public final class EndpointHealth {
         return consecutiveFailures.get();
     }
 
+    /**
+     * Whether the address failed within {@code withinNanos} and has not completed an operation since. One volatile
+     * read while the address works.
+     */
+    public boolean failedRecently(long withinNanos) {
+        return consecutiveFailures.get() != 0 && clock.getAsLong() - lastFailureAt < withinNanos;
+    }
+
     /** A dial or an operation failed with {@code cause}. */
     public void recordFailure(Throwable cause) {
         int n = consecutiveFailures.incrementAndGet();

@@ -71,7 +71,7 @@ public final class LiveConnections {
     public void drain() {
         draining = true;
         for (Map.Entry<Closeable, MessageGate> e : live.entrySet()) {
-            if (e.getValue().closableNow()) {
+            if (e.getValue().claimForClose()) {
                 closeQuietly(e.getKey());
             }
         }

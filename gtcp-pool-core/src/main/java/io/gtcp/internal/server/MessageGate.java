@@ -2,6 +2,8 @@ package io.gtcp.internal.server;
 
 import io.gtcp.internal.io.Link;
 
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
 /**
  * Where one served connection stands between two messages, so that a graceful shutdown closes it without
  * cutting a request in half.
@@ -15,14 +17,26 @@ import io.gtcp.internal.io.Link;
  * server's draining flag; the shutting-down thread sets that flag, then reads {@code waiting}. Both are volatile,
  * so at least one of them sees the other: either the handler refuses to start the next message itself, or the
  * shutdown finds it waiting and closes it. A request whose bytes have already arrived is never refused; it is
- * served, and the connection closes at its next start of a message.
+ * served, and the connection closes at its next start of a message. The last step is a compare-and-set on
+ * both sides: a message whose bytes arrive between the shutdown's look and its close is never processed, so a
+ * client that sends it again elsewhere ({@code idempotent}) does not make two servers act on it.
  */
 public final class MessageGate {
 
+    private static final int BUSY = 0;
+    private static final int WAITING = 1;
+    private static final int CLOSED = 2;
+    private static final AtomicIntegerFieldUpdater<MessageGate> STATE =
+            AtomicIntegerFieldUpdater.newUpdater(MessageGate.class, "state");
+
     private final LiveConnections server;
     private final Link link;
-    /** The handler waits for the start of a next message (written by the handler, read by the shutdown). */
-    private volatile boolean waiting;
+    /**
+     * BUSY, WAITING (the handler waits for the start of a next message) or CLOSED (the shutdown claimed the
+     * connection while it waited). Leaving WAITING is a compare-and-set on both sides, so a message that arrives
+     * just as the shutdown closes the connection is either served with its reply or not processed at all.
+     */
+    private volatile int state = BUSY;
     /** The handler's thread only: the last operation was a send, so the next receive starts a message. */
     private boolean replied = true;
     /** The link's byte count when the handler began to wait: more since means the next message has begun. */
@@ -42,18 +56,22 @@ public final class MessageGate {
             return false;
         }
         receivedBefore = link.received();
-        waiting = true;
+        state = WAITING;
         if (server.draining() && !link.hasArrivedBytes()) {
-            waiting = false;
+            state = CLOSED;
             return true;
         }
         return false;
     }
 
-    /** After a receive returned, on the handler's thread: the connection is busy with a message. */
-    public void received() {
-        waiting = false;
+    /**
+     * After a receive returned, on the handler's thread: true when the connection is now busy with the message;
+     * false when the shutdown claimed it first, in which case the message must not be processed (its client sees
+     * the connection close without a reply, the same as if the message had come a moment later).
+     */
+    public boolean received() {
         replied = false;
+        return state == BUSY || STATE.compareAndSet(this, WAITING, BUSY);
     }
 
     /** Before a send, on the handler's thread: the next receive starts a new message. */
@@ -62,10 +80,11 @@ public final class MessageGate {
     }
 
     /**
-     * From the shutting-down thread: the handler waits for a next message of which no byte has arrived (none read
-     * since it began to wait, none in the buffer or the socket).
+     * From the shutting-down thread: claims the connection for closing when its handler waits for a next message
+     * of which no byte has arrived (none read since it began to wait, none in the buffer or the socket).
      */
-    boolean closableNow() {
-        return waiting && link.received() == receivedBefore && !link.hasArrivedBytes();
+    boolean claimForClose() {
+        return state == WAITING && link.received() == receivedBefore && !link.hasArrivedBytes()
+                && STATE.compareAndSet(this, WAITING, CLOSED);
     }
 }
