@@ -13,14 +13,13 @@ import java.nio.channels.AsynchronousCloseException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pool of one address: at most {@code maxSize} connections in a fixed array of slots.
+ * The pool of one address: at most {@code maxSize} connections in {@link Slots}, places allocated as first needed.
  *
  * <p><b>Borrowing.</b> A borrower scans the slots and takes an idle entry by compare-and-set (its own last one
  * first, see below); if there is none and the pool is below its size, it reserves a place by compare-and-set of
@@ -76,7 +75,7 @@ public final class AddressPool {
     /** Per thread, the slot it took a connection from last, or -1 (see {@link #takeIdle}). */
     private final ThreadLocal<int[]> lastSlot = ThreadLocal.withInitial(() -> new int[] {-1});
     private final LeakWatch leakWatch;
-    private final AtomicReferenceArray<PoolEntry> slots;
+    private final Slots slots;
     private final AtomicInteger total = new AtomicInteger();
     /** Places taken by {@code minIdle} dials under way ({@link PoolUpkeep}): in {@code total}, but neither active nor idle. */
     final AtomicInteger fillDials = new AtomicInteger();
@@ -110,7 +109,7 @@ public final class AddressPool {
         this.checkIdleAfterNanos = Math.max(0, config.staleCheckAfterNanos() - CoarseClock.SLACK_NANOS);
         this.listeners = listeners;
         this.leakWatch = new LeakWatch(address, config.leakDetectionNanos(), scheduler);
-        this.slots = new AtomicReferenceArray<>(config.maxSize());
+        this.slots = new Slots(config.maxSize());
         this.health = new EndpointHealth(address);
         this.lifetime = lifetime;
         this.dialer = new AddressDialer(config.name(), address, dialAs, target, config.sslContext(), health,
@@ -226,11 +225,11 @@ public final class AddressPool {
      * preference costs one thread-local read and no scan, and keeps no connection reachable after it is closed.
      */
     PoolEntry takeIdle(long now) {
-        AtomicReferenceArray<PoolEntry> s = slots;
+        Slots s = slots;
         int n = s.length();
         int t = total.get();
         int[] mine = null;
-        if (t <= AFFINITY_LIMIT || t >= n) {
+        if (t <= AFFINITY_LIMIT || t >= s.capacity()) {
             mine = lastSlot.get();
             int i = mine[0];
             if (i >= 0) {
@@ -320,12 +319,13 @@ public final class AddressPool {
             discard(link, CloseReason.BROKEN);
             throw e;
         }
-        for (int i = 0; ; i = (i + 1) % slots.length()) {
-            if (slots.get(i) == null && slots.compareAndSet(i, null, entry)) {
-                entry.slot = i;
-                return entry;
-            }
+        try {
+            entry.slot = slots.put(entry);
+        } catch (Throwable e) { // no memory for a new chunk of places
+            discard(link, CloseReason.BROKEN);
+            throw e;
         }
+        return entry;
     }
 
     /**
@@ -509,7 +509,7 @@ public final class AddressPool {
 
     // ------------------------------------------------------------------ for PoolUpkeep
 
-    AtomicReferenceArray<PoolEntry> slots() {
+    Slots slots() {
         return slots;
     }
 

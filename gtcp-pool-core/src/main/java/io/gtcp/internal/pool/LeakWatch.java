@@ -3,7 +3,6 @@ package io.gtcp.internal.pool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +63,7 @@ final class LeakWatch {
      * null if none is known. Reads other owners' entries without owning them: a diagnostic, good enough if an
      * entry changes hands meanwhile.
      */
-    Exception longestHolder(AtomicReferenceArray<PoolEntry> slots, long now) {
+    Exception longestHolder(Slots slots, long now) {
         PoolEntry oldest = null;
         Exception stack = null;
         for (int i = 0; i < slots.length(); i++) {

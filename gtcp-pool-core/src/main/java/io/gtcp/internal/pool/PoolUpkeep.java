@@ -5,7 +5,6 @@ import io.gtcp.CloseReason;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The background work on one {@link AddressPool}, apart from its borrow and return path: closing expired idle
@@ -40,7 +39,7 @@ public final class PoolUpkeep {
      */
     public void pass() {
         pool.health().tick(); // "works again" is said even when the traffic stopped
-        AtomicReferenceArray<PoolEntry> slots = pool.slots();
+        Slots slots = pool.slots();
         for (int i = 0; i < slots.length(); i++) {
             PoolEntry e = slots.getAcquire(i);
             if (e == null || !e.compareAndSet(PoolEntry.IDLE, PoolEntry.RESERVED)) {
