@@ -13,6 +13,7 @@ public class AcquireTimeoutException extends SocketTimeoutException {
 
     private static final long serialVersionUID = 1L;
 
+    private final String pool;
     private final String address;
     private final int maxSize;
     private final int waiting;
@@ -27,13 +28,29 @@ public class AcquireTimeoutException extends SocketTimeoutException {
     /** A timeout with the pool's state: {@code active} borrowed, {@code idle} idle, {@code waiting} others waiting. */
     public AcquireTimeoutException(String address, int maxSize, int waiting, long waitedMillis, int active,
                                    int idle) {
-        super("timed out after " + waitedMillis + " ms waiting for a connection to " + address + ": active "
-                + active + ", idle " + idle + ", pending " + waiting + " (other callers waiting), max " + maxSize);
+        this(null, address, maxSize, waiting, waitedMillis, active, idle);
+    }
+
+    /**
+     * A timeout of the factory named {@code pool} (null: unnamed), its message starting {@code pool 'orders': } as
+     * every failure of a factory's endpoint does.
+     */
+    public AcquireTimeoutException(String pool, String address, int maxSize, int waiting, long waitedMillis,
+                                   int active, int idle) {
+        super((pool != null ? "pool '" + pool + "': " : "") + "timed out after " + waitedMillis
+                + " ms waiting for a connection to " + address + ": active " + active + ", idle " + idle
+                + ", pending " + waiting + " (other callers waiting), max " + maxSize);
+        this.pool = pool;
         this.address = address;
         this.maxSize = maxSize;
         this.waiting = waiting;
         this.active = active;
         this.idle = idle;
+    }
+
+    /** The name of the factory whose pool was exhausted; null when none was given. */
+    public String pool() {
+        return pool;
     }
 
     /** The address whose pool was exhausted. */

@@ -40,13 +40,15 @@ class AcquireTimeoutDiagnosticsTest {
     @Test
     void withoutLeakDetectionNothingIsAttached() throws IOException {
         PoolTestServer server = closer.using(PoolTestServer.echo());
-        PoolConnFactory pool = closer.using(PoolConnFactory.builder().address(server.address()).maxSize(1)
-                .acquireTimeout(Duration.ofMillis(100)).build());
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().name("orders").address(server.address())
+                .maxSize(1).acquireTimeout(Duration.ofMillis(100)).build());
         closer.using(holdAConnection(pool));
 
         AcquireTimeoutException e = catchThrowableOfType(pool::get, AcquireTimeoutException.class);
 
         assertThat(e.getSuppressed()).isEmpty();
+        assertThat(e.pool()).isEqualTo("orders"); // like every failure of a factory's endpoint, it names its pool
+        assertThat(e).hasMessageStartingWith("pool 'orders': timed out after ").hasMessageContaining(server.address());
         assertThat(Arrays.asList(e.active(), e.idle(), e.waiting(), e.maxSize())).containsExactly(1, 0, 0, 1);
     }
 

@@ -433,7 +433,7 @@ public final class AddressPool {
         long now = System.nanoTime();
         int idle = idleCount(false); // an entry being handed to another waiter is not free for this one
         int all = Math.max(0, total.get());
-        AcquireTimeoutException e = new AcquireTimeoutException(address, config.maxSize(),
+        AcquireTimeoutException e = new AcquireTimeoutException(config.name(), address, config.maxSize(),
                 Math.max(0, othersWaiting), TimeUnit.NANOSECONDS.toMillis(now - start), Math.max(0, all - idle), idle);
         Exception holder = leakWatch.isOn() ? leakWatch.longestHolder(slots, now) : null;
         if (holder != null) {

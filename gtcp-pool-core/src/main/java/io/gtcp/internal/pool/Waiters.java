@@ -201,8 +201,8 @@ final class Waiters {
                 LockSupport.parkNanos(this, left);
                 if (Thread.interrupted()) {
                     Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while waiting for a connection to "
-                            + pool.address());
+                    throw new InterruptedIOException(NamedFailure.prefix(pool.config().name(), pool.address())
+                            + "interrupted while waiting for a connection");
                 }
             }
         } finally {
