@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gtcp.LoadBalancing;
+import io.gtcp.OutlierEjection;
+import io.gtcp.PoolConn;
 import io.gtcp.PoolConnFactory;
 import io.gtcp.RetryBudget;
 import io.gtcp.testing.Closer;
@@ -201,4 +203,35 @@ class FactoryExchangeTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+
+    /**
+     * A re-send never lands on the endpoint that just failed it through the "a full endpoint sends the caller
+     * elsewhere" path: with the other endpoint full, the call waits for it instead of taking the failing server's
+     * connections again (a draining server closes its idle ones, so they would fail the re-send too).
+     */
+    @Test
+    void aResendWaitsForAFullEndpointRatherThanGoBackToTheOneThatFailed() throws Exception {
+        ScriptedFleet fleet = closer.using(new ScriptedFleet(ECHO, CLOSE_WITHOUT_REPLY));
+        PoolConnFactory pool = closer.using(PoolConnFactory.builder().addresses(fleet.addresses())
+                .loadBalancing(LoadBalancing.FAILOVER).maxSize(1).idempotent(true)
+                .outlierEjection(OutlierEjection.disabled()).retryBudget(RetryBudget.unlimited())
+                .acquireTimeout(Duration.ofSeconds(20)).build());
+        PoolConn held = pool.get(); // the first endpoint's only place: the call starts on the second
+        java.util.concurrent.CompletableFuture<byte[]> call = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return pool.sendRecvPkg("x".getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> call.isDone()
+                || fleet.taken(1) >= 1 && pool.stats(fleet.address(0)).pending() == 1);
+        assertThat(call).as("the re-send waits for the first endpoint").isNotDone();
+        held.close();
+
+        assertThat(new String(call.get(20, java.util.concurrent.TimeUnit.SECONDS), StandardCharsets.UTF_8))
+                .isEqualTo("> x");
+        assertThat(fleet.taken(1)).as("sends to the endpoint that failed").isEqualTo(1);
+    }
 }

@@ -128,7 +128,7 @@ public final class EndpointGroup {
         try {
             conn = opener.open(chosen.pool, connectTimeoutNanos, deadline, candidates.length == 1);
         } catch (EndpointFull full) {
-            return elsewhereOrWait(m, candidates, chosen, opener, connectTimeoutNanos, deadline);
+            return elsewhereOrWait(m, candidates, chosen, opener, connectTimeoutNanos, deadline, avoid, alsoAvoid);
         } catch (IOException failed) {
             return failover(m, chosen, failed, opener, connectTimeoutNanos, deadline, true);
         }
@@ -139,13 +139,20 @@ public final class EndpointGroup {
     /**
      * Every place of {@code chosen} is taken: the first other candidate that has a free place (an idle connection
      * or room to dial), else a wait for {@code chosen}, bounded by {@code maxPending}. A full endpoint never makes
-     * a caller wait while another has a free place, whatever the balancing policy picked.
+     * a caller wait while another has a free place, whatever the balancing policy picked. The endpoints a call's
+     * earlier attempts failed on ({@code avoid}, {@code alsoAvoid}) are not among the others: an idempotent
+     * re-send must not land on an idle connection of the server that just failed it (a draining server closes
+     * those).
      */
     private <T> T elsewhereOrWait(Members m, Endpoint[] candidates, Endpoint chosen, ConnectionOpener<T> opener,
-                                  long connectTimeoutNanos, long deadline) throws IOException {
+                                  long connectTimeoutNanos, long deadline, AddressPool avoid, AddressPool alsoAvoid)
+            throws IOException {
         int from = indexOf(candidates, chosen);
         for (int k = 1; k < candidates.length; k++) {
             Endpoint next = candidates[(from + k) % candidates.length];
+            if (avoid != null && (next.pool == avoid || next.pool == alsoAvoid)) {
+                continue;
+            }
             try {
                 T conn = opener.open(next.pool, connectTimeoutNanos, deadline, false);
                 if (conn != null) {
