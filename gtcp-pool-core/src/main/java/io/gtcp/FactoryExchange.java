@@ -50,6 +50,16 @@ final class FactoryExchange implements CallOps<PoolConn> {
     }
 
     @Override
+    public boolean stale(PoolConn conn) {
+        return conn.link.isStale();
+    }
+
+    @Override
+    public void discard(PoolConn conn) {
+        conn.discard();
+    }
+
+    @Override
     public void giveBack(PoolConn conn) {
         conn.close();
     }

@@ -147,6 +147,12 @@ public class PoolConn extends Conn {
         }
     }
 
+    /** Closes a connection found stale before any use, instead of pooling it; no failure of its endpoint. */
+    void discard() {
+        broken = true;
+        close();
+    }
+
     @Override
     Link begin() throws IOException {
         if (!PHASE.compareAndSet(this, 0, RUNNING)) {

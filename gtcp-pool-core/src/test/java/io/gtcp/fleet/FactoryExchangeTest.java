@@ -234,4 +234,33 @@ class FactoryExchangeTest {
                 .isEqualTo("> x");
         assertThat(fleet.taken(1)).as("sends to the endpoint that failed").isEqualTo(1);
     }
+
+    /**
+     * A re-send goes out on a fresh connection: where the endpoint it lands on holds idle connections its server
+     * has closed (used a moment ago, so no borrow-time check would look), they are checked and closed, not sent on.
+     */
+    @Test
+    void aResendNeverGoesOutOnAnIdleConnectionItsServerClosed() throws Exception {
+        // the first server answers one request per connection, then closes it; the second takes and closes
+        try (io.gtcp.TcpServer once = new io.gtcp.TcpServer("127.0.0.1:0", conn -> {
+            byte[] request = conn.recvPkg();
+            conn.sendPkg(("> " + new String(request, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        }).start()) {
+            ScriptedFleet closing = closer.using(new ScriptedFleet(ECHO, CLOSE_WITHOUT_REPLY));
+            PoolConnFactory pool = closer.using(PoolConnFactory.builder()
+                    .addresses("127.0.0.1:" + once.port(), closing.address(1))
+                    .loadBalancing(LoadBalancing.FAILOVER).idempotent(true).validateOnBorrow(false)
+                    .outlierEjection(OutlierEjection.disabled()).retryBudget(RetryBudget.unlimited()).build());
+            try (PoolConn a = pool.get(); PoolConn b = pool.get()) { // two connections, each served once
+                a.sendRecvPkg("a".getBytes(StandardCharsets.UTF_8));
+                b.sendRecvPkg("b".getBytes(StandardCharsets.UTF_8));
+            }
+            org.awaitility.Awaitility.await().until(() -> once.connectionCount() == 0); // both closed by the server
+
+            // first send: a closed idle connection; second: the closing server; third: back on the first endpoint
+            byte[] reply = pool.sendRecvPkg("x".getBytes(StandardCharsets.UTF_8));
+
+            assertThat(new String(reply, StandardCharsets.UTF_8)).isEqualTo("> x");
+        }
+    }
 }

@@ -24,6 +24,15 @@ public interface CallOps<C> extends ConnectionOpener<C> {
     /** The pool {@code conn} came from. */
     AddressPool pool(C conn);
 
+    /**
+     * Whether the peer has closed, reset or written to {@code conn} while it was idle: the borrow-time check, asked
+     * of a re-send's connection whatever its idle time (a server that just failed or drained closes its idle ones).
+     */
+    boolean stale(C conn);
+
+    /** Closes {@code conn} instead of pooling it (a stale one: not a failure of its endpoint). Never throws. */
+    void discard(C conn);
+
     /** Gives {@code conn} back: to its pool if it is healthy, else closed. Never throws. */
     void giveBack(C conn);
 }

@@ -29,6 +29,8 @@ public final class ExchangeCall {
 
     /** Sends of a request after its first: gRPC's and Envoy's default of three attempts in all. */
     static final int MAX_RESENDS = 2;
+    /** Stale idle connections a re-send closes before it takes the next one anyway (a bound, not a budget). */
+    static final int MAX_STALE_SKIPS = 64;
 
     private final EndpointGroup group;
     private final RetryAllowance budget;
@@ -53,6 +55,9 @@ public final class ExchangeCall {
             C conn;
             try {
                 conn = group.borrow(ops, connectTimeoutNanos, deadline, avoid, alsoAvoid);
+                if (resends > 0) {
+                    conn = checked(ops, conn, avoid, alsoAvoid, deadline);
+                }
             } catch (IOException failed) {
                 earlier = endOrGoOn(failed, earlier, resends, deadline, false);
                 continue;
@@ -74,6 +79,19 @@ public final class ExchangeCall {
                 throw e;
             }
         }
+    }
+
+    /**
+     * A re-send goes out on a fresh connection: an idle one is checked whatever its idle time (a server that failed
+     * or is draining closes its idle connections, and a pooled one used a moment ago skips the borrow-time check),
+     * and a stale one is closed and another borrowed, at most {@value #MAX_STALE_SKIPS} times.
+     */
+    private <C> C checked(CallOps<C> ops, C conn, AddressPool avoid, AddressPool alsoAvoid, long deadline) throws IOException {
+        for (int skips = 0; skips < MAX_STALE_SKIPS && ops.stale(conn); skips++) {
+            ops.discard(conn);
+            conn = group.borrow(ops, connectTimeoutNanos, deadline, avoid, alsoAvoid);
+        }
+        return conn;
     }
 
     /** Throws {@code failed} (with the earlier failures) unless the request may be sent again; else returns it. */
