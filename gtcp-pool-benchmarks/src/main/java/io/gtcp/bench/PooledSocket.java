@@ -31,6 +31,20 @@ public final class PooledSocket implements Closeable {
 
     /** Dials {@code address} with TCP_NODELAY and, if {@code timeouts}, {@code SO_TIMEOUT} 5 s. */
     public static PooledSocket open(InetSocketAddress address, boolean timeouts) throws IOException {
+        Socket socket = dial(address, timeouts);
+        try {
+            return new PooledSocket(socket);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A plain socket connected to {@code address} the way every socket contender's is: TCP_NODELAY and, if
+     * {@code timeouts}, {@code SO_TIMEOUT} 5 s (closed again if the dial fails).
+     */
+    static Socket dial(InetSocketAddress address, boolean timeouts) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -38,7 +52,7 @@ public final class PooledSocket implements Closeable {
                 socket.setSoTimeout(TIMEOUT_MILLIS);
             }
             socket.connect(address, 10_000);
-            return new PooledSocket(socket);
+            return socket;
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;

@@ -30,12 +30,7 @@ final class RawContender implements Contender {
 
     @Override
     public Worker newWorker() throws Exception {
-        Socket socket = new Socket();
-        socket.setTcpNoDelay(true);
-        if (timeouts) {
-            socket.setSoTimeout(PooledSocket.TIMEOUT_MILLIS);
-        }
-        socket.connect(server, 10_000);
+        Socket socket = PooledSocket.dial(server, timeouts);
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream();
         byte[] buf = new byte[2 + 65535];

@@ -31,12 +31,7 @@ final class RawDataContender implements Contender {
 
     @Override
     public Worker newWorker() throws Exception {
-        Socket socket = new Socket();
-        socket.setTcpNoDelay(true);
-        if (timeouts) {
-            socket.setSoTimeout(PooledSocket.TIMEOUT_MILLIS);
-        }
-        socket.connect(server, 10_000);
+        Socket socket = PooledSocket.dial(server, timeouts);
         DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
         return new Worker() {
