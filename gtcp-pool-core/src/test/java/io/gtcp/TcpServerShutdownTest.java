@@ -56,17 +56,12 @@ class TcpServerShutdownTest {
 
     @Test
     void aBusyConnectionGetsItsReplyThenCloses() throws Exception {
-        CountDownLatch serving = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        TcpServer server = TcpServer.ofPkg("127.0.0.1:0", request -> {
-            serving.countDown();
-            release.await();
-            return ascii("done");
-        }).start();
+        Held held = new Held();
+        TcpServer server = held.server(ascii("done"));
         String address = address(server);
         try (Conn client = Conn.connect(address)) {
             client.sendPkg(ascii("work"));
-            assertThat(serving.await(10, TimeUnit.SECONDS)).isTrue();
+            held.awaitServing();
 
             CompletableFuture<Void> shutdown = CompletableFuture.runAsync(() -> server.shutdown(LONG_GRACE));
             await().until(server::isShuttingDown);
@@ -74,7 +69,7 @@ class TcpServerShutdownTest {
                     .isInstanceOf(ConnectException.class));
             assertThat(shutdown).isNotDone(); // the reply is owed: the connection stays
 
-            release.countDown();
+            held.release();
             assertThat(client.recvPkg()).isEqualTo(ascii("done"));
             shutdown.get(20, TimeUnit.SECONDS);
             assertThatThrownBy(() -> client.recvPkg()).isInstanceOf(EOFException.class);
@@ -105,16 +100,11 @@ class TcpServerShutdownTest {
 
     @Test
     void whatIsStillBusyWhenTheGraceEndsIsClosed() throws Exception {
-        CountDownLatch serving = new CountDownLatch(1);
-        CountDownLatch never = new CountDownLatch(1);
-        TcpServer server = TcpServer.ofPkg("127.0.0.1:0", request -> {
-            serving.countDown();
-            never.await();
-            return request;
-        }).start();
+        Held held = new Held();
+        TcpServer server = held.server(ascii("late"));
         try (Conn client = Conn.connect(address(server))) {
             client.sendPkg(ascii("stuck"));
-            assertThat(serving.await(10, TimeUnit.SECONDS)).isTrue();
+            held.awaitServing();
 
             server.shutdown(Duration.ofMillis(200));
 
@@ -122,7 +112,7 @@ class TcpServerShutdownTest {
             assertThatThrownBy(() -> client.recvPkgWithTimeout(Duration.ofSeconds(10)))
                     .isInstanceOf(IOException.class);
         } finally {
-            never.countDown();
+            held.release();
         }
     }
 
@@ -156,23 +146,18 @@ class TcpServerShutdownTest {
 
     @Test
     void aZeroGraceClosesAtOnceAndShutdownIsIdempotent() throws Exception {
-        CountDownLatch serving = new CountDownLatch(1);
-        CountDownLatch never = new CountDownLatch(1);
-        TcpServer server = TcpServer.ofPkg("127.0.0.1:0", request -> {
-            serving.countDown();
-            never.await();
-            return request;
-        }).start();
+        Held held = new Held();
+        TcpServer server = held.server(ascii("late"));
         try (Conn client = Conn.connect(address(server))) {
             client.sendPkg(ascii("x"));
-            assertThat(serving.await(10, TimeUnit.SECONDS)).isTrue();
+            held.awaitServing();
             server.shutdown(Duration.ZERO);
             server.shutdown(Duration.ZERO);
             server.close();
             assertThat(server.connectionCount()).isZero();
             assertThat(server.isShuttingDown()).isTrue();
         } finally {
-            never.countDown();
+            held.release();
         }
         assertThatThrownBy(() -> server.shutdown(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> server.shutdown(null)).isInstanceOf(IllegalArgumentException.class);
@@ -245,5 +230,27 @@ class TcpServerShutdownTest {
         assertThatThrownBy(() -> TcpServer.ofPkg("127.0.0.1:0", r -> r).handlerThreads(null))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TcpServer.ofPkg("127.0.0.1:0", null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** A package server whose handler, once a request arrives, holds it until {@link #release()}, then replies. */
+    private static final class Held {
+        private final CountDownLatch serving = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        TcpServer server(byte[] reply) throws IOException {
+            return TcpServer.ofPkg("127.0.0.1:0", request -> {
+                serving.countDown();
+                released.await();
+                return reply;
+            }).start();
+        }
+
+        void awaitServing() throws InterruptedException {
+            assertThat(serving.await(10, TimeUnit.SECONDS)).as("the handler got the request").isTrue();
+        }
+
+        void release() {
+            released.countDown();
+        }
     }
 }
