@@ -1,6 +1,7 @@
 package io.gtcp;
 
 import io.gtcp.internal.io.Deadlines;
+import io.gtcp.internal.io.Dialer;
 import io.gtcp.internal.io.Frames;
 import io.gtcp.internal.io.Link;
 import io.gtcp.internal.server.MessageGate;
@@ -83,7 +84,7 @@ public class Conn implements Closeable {
      * together (null or zero: no limit).
      */
     public static Conn connect(String address, Duration connectTimeout) throws IOException {
-        return new Conn(Link.connect(address, Deadlines.nanos(connectTimeout, "connect timeout"), null));
+        return new Conn(Dialer.connect(address, Deadlines.nanos(connectTimeout, "connect timeout"), null));
     }
 
     /** Dials {@code "host:port"} over TLS with host name verification on and the default connect timeout. */
@@ -96,7 +97,7 @@ public class Conn implements Closeable {
         if (context == null) {
             throw new IllegalArgumentException("an SSLContext is required for a TLS connection");
         }
-        return new Conn(Link.connect(address, Deadlines.nanos(connectTimeout, "connect timeout"), context));
+        return new Conn(Dialer.connect(address, Deadlines.nanos(connectTimeout, "connect timeout"), context));
     }
 
     // ------------------------------------------------------------------ raw I/O

@@ -2,7 +2,9 @@ package io.gtcp;
 
 import io.gtcp.internal.io.Deadlines;
 import io.gtcp.internal.io.DialAbort;
+import io.gtcp.internal.io.Dialer;
 import io.gtcp.internal.io.Link;
+import io.gtcp.internal.io.Resolver;
 import io.gtcp.testing.DripRelay;
 import io.gtcp.testing.Servers;
 import io.gtcp.testing.TestTls;
@@ -56,11 +58,11 @@ class DialDeadlineTest {
     void aDialByADeadlineAlreadyPassedFailsAtOnceWithATimeout() throws Exception {
         try (TcpServer server = new TcpServer("127.0.0.1:0", Servers.echo()).start()) {
             String address = "127.0.0.1:" + server.port();
-            InetSocketAddress target = Link.resolve(address);
-            assertThatThrownBy(() -> Link.connectBy(address, target, System.nanoTime() - 1, null, DialAbort.NEVER))
+            InetSocketAddress target = Resolver.resolve(address);
+            assertThatThrownBy(() -> Dialer.connectBy(address, target, System.nanoTime() - 1, null, DialAbort.NEVER))
                     .isInstanceOf(SocketTimeoutException.class)
                     .hasMessageContaining(address);
-            try (Link link = Link.connectBy(address, target, Deadlines.after(System.nanoTime(), 5_000_000_000L),
+            try (Link link = Dialer.connectBy(address, target, Deadlines.after(System.nanoTime(), 5_000_000_000L),
                     null, DialAbort.NEVER)) {
                 assertThat(link.isOpen()).isTrue();
             }
@@ -69,14 +71,14 @@ class DialDeadlineTest {
 
     @Test
     void resolvingAHostNameIsBoundedByTheDeadlineAndTheTimeoutNamesTheHost() throws IOException {
-        assertThatThrownBy(() -> Link.resolve("localhost:8999", System.nanoTime() - 1))
+        assertThatThrownBy(() -> Resolver.resolve("localhost:8999", System.nanoTime() - 1))
                 .isInstanceOf(SocketTimeoutException.class)
                 .hasMessageContaining("'localhost'");
-        InetSocketAddress resolved = Link.resolve("localhost:8999", Deadlines.after(System.nanoTime(),
+        InetSocketAddress resolved = Resolver.resolve("localhost:8999", Deadlines.after(System.nanoTime(),
                 10_000_000_000L));
         assertThat(resolved.isUnresolved()).isFalse();
         assertThat(resolved.getPort()).isEqualTo(8999);
-        assertThat(Link.resolve("127.0.0.1:1", System.nanoTime() - 1).getAddress().isLoopbackAddress())
+        assertThat(Resolver.resolve("127.0.0.1:1", System.nanoTime() - 1).getAddress().isLoopbackAddress())
                 .as("a literal address needs no lookup, so no deadline can pass during it")
                 .isTrue();
     }

@@ -8,9 +8,9 @@ import java.util.Locale;
  * The entry point of {@code gtcp-pool-benchmarks.jar}.
  *
  * <pre>
- * java -jar gtcp-pool-benchmarks.jar [--quick] [--timeouts] [--group] [--contended] [--threads=1,4,16,64]
- *                                    [--contenders=raw,gtcp,...] [--pairs=N] [--round-ms=N] [--warmup-ms=N]
- *                                    [--pool-size=N]                               the end-to-end harness
+ * java -jar gtcp-pool-benchmarks.jar [--quick] [--timeouts] [--tls] [--outside] [--group] [--contended]
+ *                                    [--threads=1,4,16,64] [--contenders=raw,gtcp,...] [--pairs=N] [--round-ms=N]
+ *                                    [--warmup-ms=N] [--pool-size=N]               the end-to-end harness
  * java -jar gtcp-pool-benchmarks.jar jmh [JMH options]                             JMH (e.g. BorrowReturn -prof gc)
  * java -jar gtcp-pool-benchmarks.jar memory [--connections=2000]                   heap per idle connection
  * java -jar gtcp-pool-benchmarks.jar vthreads [--threads=10000] [--pool=64]        virtual threads (Java 21+)
@@ -68,13 +68,15 @@ public final class BenchMain {
 
     private static void usage() {
         System.err.println("""
-                usage: java -jar gtcp-pool-benchmarks.jar [--quick] [--timeouts] [--group] [--contended]
-                                                          [--threads=1,4,16,64] [--contenders=a,b] [--reference=gtcp]
+                usage: java -jar gtcp-pool-benchmarks.jar [--quick] [--timeouts] [--tls] [--outside] [--group]
+                                                          [--contended] [--threads=1,4,16,64] [--contenders=a,b]
+                                                          [--reference=gtcp]
                                                           [--pairs=N] [--round-ms=N] [--warmup-ms=N] [--pool-size=N]
                        java -jar gtcp-pool-benchmarks.jar jmh [JMH options, e.g. BorrowReturn -prof gc]
                        java -jar gtcp-pool-benchmarks.jar memory [--connections=2000]
                        java -jar gtcp-pool-benchmarks.jar vthreads [--threads=10000] [--pool=64] [--exchanges=20]
                 contenders: raw, connect, gtcp, commons-pool2, commons-pool2-tob, spring-integration,
-                            gtcp-group, commons-pool2-group (the last two with --group)""");
+                            gtcp-group, commons-pool2-group (the last two with --group);
+                            --tls (TLS 1.3 servers and clients) runs all but connect and spring-integration""");
     }
 }

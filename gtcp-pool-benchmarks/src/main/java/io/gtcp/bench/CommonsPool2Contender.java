@@ -28,14 +28,16 @@ final class CommonsPool2Contender implements Contender {
     /** Dials sockets for the pool and closes them; its validation is the check users write. */
     private static final class SocketFactory extends BaseKeyedPooledObjectFactory<InetSocketAddress, PooledSocket> {
         private final boolean timeouts;
+        private final boolean tls;
 
-        SocketFactory(boolean timeouts) {
+        SocketFactory(boolean timeouts, boolean tls) {
             this.timeouts = timeouts;
+            this.tls = tls;
         }
 
         @Override
         public PooledSocket create(InetSocketAddress address) throws IOException {
-            return PooledSocket.open(address, timeouts);
+            return PooledSocket.open(address, timeouts, tls);
         }
 
         @Override
@@ -61,10 +63,10 @@ final class CommonsPool2Contender implements Contender {
 
     /**
      * A pool of {@code maxPerAddress} sockets per address; {@code testOnBorrow} validates each borrow, and
-     * {@code timeouts} sets {@code SO_TIMEOUT} 5 s on every socket.
+     * {@code timeouts} sets {@code SO_TIMEOUT} 5 s on every socket, and {@code tls} makes them {@code SSLSocket}s.
      */
     CommonsPool2Contender(String name, List<InetSocketAddress> addresses, int maxPerAddress, boolean testOnBorrow,
-                          boolean timeouts) {
+                          boolean timeouts, boolean tls) {
         if (addresses.isEmpty()) {
             throw new IllegalArgumentException("no address");
         }
@@ -77,7 +79,7 @@ final class CommonsPool2Contender implements Contender {
         config.setMaxWait(java.time.Duration.ofSeconds(30)); // bounded like gtcp's default acquire timeout
         config.setTestOnBorrow(testOnBorrow);
         config.setJmxEnabled(false);
-        this.pool = new GenericKeyedObjectPool<>(new SocketFactory(timeouts), config);
+        this.pool = new GenericKeyedObjectPool<>(new SocketFactory(timeouts, tls), config);
     }
 
     @Override

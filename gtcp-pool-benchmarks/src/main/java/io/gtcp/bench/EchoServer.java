@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The benchmarks' loopback server: it speaks the package protocol with a 2-byte header and answers every frame
@@ -30,6 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * streams (the header and the message read separately from the buffer, the reply written through the buffer
  * and flushed once). The system calls per exchange are the same (one {@code read} when the frame is whole, one
  * {@code write}); {@code --outside} runs the harness against it.
+ *
+ * <p>{@linkplain #startTls With TLS} ({@code --tls}) either server listens on an {@code SSLServerSocket} that
+ * accepts TLS 1.3 only ({@link BenchTls}); each connection's thread completes the handshake before its first
+ * read and records the protocol and cipher suite it negotiated ({@link #negotiated()}).
  */
 public final class EchoServer implements Closeable {
 
@@ -38,6 +43,8 @@ public final class EchoServer implements Closeable {
     private final ServerSocket listener;
     private final ExecutorService workers;
     private final Set<Socket> live = ConcurrentHashMap.newKeySet();
+    /** What the TLS connections negotiated, e.g. {@code "TLSv1.3 TLS_AES_256_GCM_SHA384"}. */
+    private final Set<String> negotiated = ConcurrentHashMap.newKeySet();
     private final boolean outside;
     private volatile boolean closed;
 
@@ -68,10 +75,27 @@ public final class EchoServer implements Closeable {
         return start(host, true);
     }
 
+    /**
+     * The server of {@link #start(InetAddress)} or, if {@code outside}, of {@link #startOutside}, speaking TLS 1.3
+     * with the benchmark's key ({@link BenchTls}).
+     */
+    public static EchoServer startTls(InetAddress host, boolean outside) throws IOException {
+        return start(host, outside, true);
+    }
+
     private static EchoServer start(InetAddress host, boolean outside) throws IOException {
-        ServerSocket listener = new ServerSocket();
-        listener.setReuseAddress(true);
-        listener.bind(new InetSocketAddress(host, 0), 4096);
+        return start(host, outside, false);
+    }
+
+    private static EchoServer start(InetAddress host, boolean outside, boolean tls) throws IOException {
+        ServerSocket listener = tls ? BenchTls.serverSocket() : new ServerSocket();
+        try {
+            listener.setReuseAddress(true);
+            listener.bind(new InetSocketAddress(host, 0), 4096);
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
         EchoServer server = new EchoServer(listener, outside);
         Thread acceptor = new Thread(server::acceptLoop, "echo-acceptor");
         acceptor.setDaemon(true);
@@ -118,6 +142,7 @@ public final class EchoServer implements Closeable {
     private void serve(Socket socket) {
         try (socket) {
             socket.setTcpNoDelay(true);
+            handshake(socket);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1024));
             OutputStream out = socket.getOutputStream();
             byte[] reply = new byte[2 + PREFIX.length + 65535];
@@ -151,6 +176,7 @@ public final class EchoServer implements Closeable {
     private void serveOutside(Socket socket) {
         try (socket) {
             socket.setTcpNoDelay(true);
+            handshake(socket);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
             byte[] message = new byte[65535];
@@ -177,6 +203,22 @@ public final class EchoServer implements Closeable {
         } finally {
             live.remove(socket);
         }
+    }
+
+    /** With TLS, completes the handshake on the connection's own thread and records what it negotiated. */
+    private void handshake(Socket socket) throws IOException {
+        if (socket instanceof SSLSocket ssl) {
+            ssl.startHandshake();
+            negotiated.add(BenchTls.describe(ssl.getSession()));
+        }
+    }
+
+    /**
+     * The protocol and cipher suite of every TLS handshake this server completed, each once (e.g.
+     * {@code "TLSv1.3 TLS_AES_256_GCM_SHA384"}); empty without TLS.
+     */
+    public Set<String> negotiated() {
+        return Set.copyOf(negotiated);
     }
 
     /** Connections open right now on the server side. */

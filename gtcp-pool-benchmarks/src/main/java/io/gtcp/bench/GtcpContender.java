@@ -11,7 +11,8 @@ import java.util.List;
  * {@code gtcp}: gtcp-pool as its README shows it: one {@link PoolConnFactory} with the default settings but the
  * pool size, and for each exchange {@code get()}, {@code sendRecvPkg}, {@code close()}. With several addresses it
  * is {@code gtcp-group}: one factory over all of them, {@link LoadBalancing#LEAST_BUSY}. With {@code timeouts}
- * it sets what every production user sets: {@code readTimeout(5s)} and {@code writeTimeout(5s)}.
+ * it sets what every production user sets: {@code readTimeout(5s)} and {@code writeTimeout(5s)}. With {@code tls}
+ * it dials TLS with the harness's client context ({@code sslContext}, {@link BenchTls#client()}).
  */
 final class GtcpContender implements Contender {
 
@@ -21,7 +22,7 @@ final class GtcpContender implements Contender {
     private final String name;
     private final PoolConnFactory pool;
 
-    GtcpContender(String name, List<String> addresses, int maxPerAddress, boolean timeouts) {
+    GtcpContender(String name, List<String> addresses, int maxPerAddress, boolean timeouts, boolean tls) {
         this.name = name;
         PoolConnFactory.Builder builder = PoolConnFactory.builder().name("bench").maxSize(maxPerAddress);
         if (addresses.size() == 1) {
@@ -31,6 +32,9 @@ final class GtcpContender implements Contender {
         }
         if (timeouts) {
             builder.readTimeout(TIMEOUT).writeTimeout(TIMEOUT);
+        }
+        if (tls) {
+            builder.sslContext(BenchTls.client());
         }
         this.pool = builder.build();
     }

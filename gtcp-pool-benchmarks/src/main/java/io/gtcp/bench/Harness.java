@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The end-to-end benchmark: the same exchange (a 19-byte package, the reply {@code "> " + payload}) against
@@ -23,6 +25,11 @@ import java.util.Map;
  * over the pair (a build starting on the shared machine, a frequency change) adds the same to both sides of
  * each ratio. The others' order rotates from pair to pair. A ratio is the median over the pairs of the ratio
  * within each pair. Every run is bounded in time and in count.
+ *
+ * <p>With {@code --tls} the servers speak TLS 1.3 only and every contender dials TLS ({@link BenchTls}). The
+ * handshakes stay out of the measured runs: the pools dial theirs in the warm-up, and a socket per thread is
+ * dialled and settled by one exchange before the clock starts. After each warm-up the harness prints what the
+ * servers negotiated, and the report names it.
  */
 public final class Harness {
 
@@ -30,6 +37,8 @@ public final class Harness {
     private final PrintStream out;
     private final byte[] payload;
     private final RoundRunner runner;
+    /** What the TLS servers negotiated over the whole run, e.g. {@code "TLSv1.3 TLS_AES_256_GCM_SHA384"}. */
+    private final Set<String> negotiated = new TreeSet<>();
 
     public Harness(HarnessSettings settings, PrintStream out) {
         this.settings = settings;
@@ -42,7 +51,7 @@ public final class Harness {
 
     public Results run() throws Exception {
         Results results = new Results();
-        List<EchoServer> servers = startServers(settings.group() ? 3 : 1, settings.outside());
+        List<EchoServer> servers = startServers(settings.group() ? 3 : 1, settings.outside(), settings.tls());
         try {
             boolean first = true;
             for (int threads : settings.threads()) {
@@ -55,6 +64,9 @@ public final class Harness {
                         for (Contender c : contenders.values()) {
                             runner.run(c, threads, warmup);
                         }
+                    }
+                    if (settings.tls()) {
+                        printNegotiated(servers, threads);
                     }
                     for (int p = 0; p < settings.pairs(); p++) {
                         runPair(contenders, threads, p, results);
@@ -73,6 +85,20 @@ public final class Harness {
             servers.forEach(EchoServer::close);
         }
         return results;
+    }
+
+    /** Prints what every TLS connection so far negotiated: one protocol and suite, if all went as meant. */
+    private void printNegotiated(List<EchoServer> servers, int threads) {
+        Set<String> seen = new TreeSet<>();
+        servers.forEach(s -> seen.addAll(s.negotiated()));
+        negotiated.addAll(seen);
+        out.printf(Locale.ROOT, "# TLS at %d threads: every connection so far negotiated %s%n", threads,
+                seen.size() == 1 ? seen.iterator().next() : "one of " + seen + " (NOT the same for all)");
+    }
+
+    /** What the TLS connections of the run negotiated (protocol and cipher suite), each once; empty without TLS. */
+    public Set<String> negotiated() {
+        return Set.copyOf(negotiated);
     }
 
     /** One pair: the palindrome of runs, then each contender's ratio to the reference within it. */
@@ -111,19 +137,20 @@ public final class Harness {
         for (String name : settings.contenders()) {
             if (!name.equals("connect") || threads <= settings.connectMaxThreads()) {
                 map.put(name, Contenders.open(name, servers, settings.poolSize(), settings.timeouts(),
-                        settings.outside()));
+                        settings.outside(), settings.tls()));
             }
         }
         return map;
     }
 
     /** {@code n} echo servers on 127.0.0.1, 127.0.0.2, ...: separate addresses, as separate hosts would be. */
-    private static List<EchoServer> startServers(int n, boolean outside) throws IOException {
+    private static List<EchoServer> startServers(int n, boolean outside, boolean tls) throws IOException {
         List<EchoServer> servers = new ArrayList<>();
         try {
             for (int i = 1; i <= n; i++) {
                 InetAddress host = InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) i});
-                servers.add(outside ? EchoServer.startOutside(host) : EchoServer.start(host));
+                servers.add(tls ? EchoServer.startTls(host, outside)
+                        : outside ? EchoServer.startOutside(host) : EchoServer.start(host));
             }
         } catch (IOException | RuntimeException e) {
             servers.forEach(EchoServer::close);
@@ -134,6 +161,6 @@ public final class Harness {
 
     /** Prints the Markdown table and the machine-readable lines of {@code results}. */
     public void report(Results results) {
-        new HarnessReport(settings, payload.length, out).print(results);
+        new HarnessReport(settings, payload.length, negotiated(), out).print(results);
     }
 }

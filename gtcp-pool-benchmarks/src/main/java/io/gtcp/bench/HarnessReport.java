@@ -4,13 +4,16 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The harness's output: a Markdown table to paste into BENCHMARKS.md (a row per thread count and contender: its
  * median throughput, CPU per exchange and fairness, and the reference's paired ratios to it), then
  * machine-readable lines for scripts:
  * <pre>
- * MODE timeouts=false group=false pool-size=64 pairs=5 round-ms=1500
+ * MODE timeouts=false group=false pool-size=64 pairs=5 round-ms=1500 [outside=true] [tls=true]
+ * TLS &lt;protocol&gt; &lt;cipher suite&gt;                 (with --tls: what the connections negotiated, a line each)
  * RESULT &lt;contender&gt; &lt;threads&gt; &lt;ops/s&gt; &lt;CPU us per exchange&gt; &lt;fairness&gt;
  * RATIO &lt;reference&gt;/&lt;contender&gt; &lt;threads&gt; &lt;throughput ratio&gt; &lt;CPU per exchange ratio&gt;
  * ERRORS &lt;contender&gt; &lt;count&gt; &lt;first error&gt;
@@ -20,11 +23,13 @@ final class HarnessReport {
 
     private final HarnessSettings settings;
     private final int payloadLength;
+    private final Set<String> negotiated;
     private final PrintStream out;
 
-    HarnessReport(HarnessSettings settings, int payloadLength, PrintStream out) {
+    HarnessReport(HarnessSettings settings, int payloadLength, Set<String> negotiated, PrintStream out) {
         this.settings = settings;
         this.payloadLength = payloadLength;
+        this.negotiated = Set.copyOf(negotiated);
         this.out = out;
     }
 
@@ -34,7 +39,8 @@ final class HarnessReport {
         out.println("End to end, " + settings.describe() + "; payload " + payloadLength + " bytes. Each figure is"
                 + " the median of its runs; a ratio " + ref + "/X is the median over the pairs of the ratio within"
                 + " each pair (throughput: above 1 is " + ref + " faster; CPU per exchange: below 1 is " + ref
-                + " cheaper). Fairness: the fewest over the most exchanges of one thread in a run.");
+                + " cheaper). Fairness: the fewest over the most exchanges of one thread in a run."
+                + (settings.tls() ? " TLS negotiated: " + String.join(", ", new TreeSet<>(negotiated)) + "." : ""));
         out.println();
         out.println("| threads | contender | ops/s | CPU µs/exchange | fairness | " + ref + "/it throughput | "
                 + ref + "/it CPU per exchange |");
@@ -53,9 +59,12 @@ final class HarnessReport {
             }
         }
         out.println();
-        out.printf(Locale.ROOT, "MODE timeouts=%s group=%s pool-size=%d pairs=%d round-ms=%d%s%n", settings.timeouts(),
-                settings.group(), settings.poolSize(), settings.pairs(), settings.roundMillis(),
-                settings.outside() ? " outside=true" : "");
+        out.printf(Locale.ROOT, "MODE timeouts=%s group=%s pool-size=%d pairs=%d round-ms=%d%s%s%n",
+                settings.timeouts(), settings.group(), settings.poolSize(), settings.pairs(), settings.roundMillis(),
+                settings.outside() ? " outside=true" : "", settings.tls() ? " tls=true" : "");
+        for (String session : new TreeSet<>(negotiated)) {
+            out.println("TLS " + session);
+        }
         for (int t : settings.threads()) {
             for (String n : ordered()) {
                 double v = results.opsPerSecond(n, t);

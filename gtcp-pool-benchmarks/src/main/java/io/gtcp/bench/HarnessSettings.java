@@ -22,10 +22,13 @@ import java.util.List;
  * @param group            three echo servers on 127.0.0.1/.2/.3 instead of one
  * @param outside          the outside set-up (issue 19.2): its server ({@link EchoServer#startOutside}) and
  *                         {@code raw} with data streams over buffered streams
+ * @param tls              TLS 1.3 everywhere ({@link BenchTls}): the echo servers accept only TLS 1.3, {@code raw}
+ *                         is an {@code SSLSocket} per thread, gtcp has an {@code sslContext}, commons-pool2 pools
+ *                         {@code SSLSocket}s; only the contenders of {@link Contenders#TLS}
  */
 public record HarnessSettings(List<Integer> threads, List<String> contenders, String reference, int pairs,
                               long roundMillis, long warmupMillis, int connectMaxThreads, long maxOpsPerThread,
-                              int poolSize, boolean timeouts, boolean group, boolean outside) {
+                              int poolSize, boolean timeouts, boolean group, boolean outside, boolean tls) {
 
     /** The paired rounds of issue 11: raw, gtcp and commons-pool2 in both forms, 1.5 s runs, 5 pairs. */
     public static final List<String> DEFAULT_CONTENDERS = List.of("raw", "gtcp", "commons-pool2", "commons-pool2-tob");
@@ -42,13 +45,17 @@ public record HarnessSettings(List<Integer> threads, List<String> contenders, St
             throw new IllegalArgumentException("invalid settings: " + Arrays.asList(threads, pairs, roundMillis,
                     warmupMillis, poolSize, maxOpsPerThread));
         }
+        if (tls && !Contenders.TLS.containsAll(contenders)) {
+            throw new IllegalArgumentException("--tls runs only " + Contenders.TLS + ", not " + contenders);
+        }
     }
 
     /**
      * The settings for {@code args}: {@code --quick} (3 pairs of 1 s), {@code --group} (gtcp-group against
      * commons-pool2-group over three servers), {@code --contended} (32 threads on a pool of 8, gtcp against
-     * commons-pool2), {@code --timeouts}, and {@code --threads=}, {@code --contenders=}, {@code --reference=},
-     * {@code --outside}, {@code --pairs=}, {@code --round-ms=}, {@code --warmup-ms=}, {@code --pool-size=}, {@code --max-ops=}.
+     * commons-pool2), {@code --timeouts}, {@code --tls} (with any of them), and {@code --threads=},
+     * {@code --contenders=}, {@code --reference=}, {@code --outside}, {@code --pairs=}, {@code --round-ms=},
+     * {@code --warmup-ms=}, {@code --pool-size=}, {@code --max-ops=}.
      */
     public static HarnessSettings parse(String... args) {
         List<Integer> threads = List.of(1, 4, 16, 64);
@@ -62,6 +69,7 @@ public record HarnessSettings(List<Integer> threads, List<String> contenders, St
         boolean timeouts = false;
         boolean group = false;
         boolean outside = false;
+        boolean tls = false;
         List<String> explicit = new ArrayList<>();
         for (String a : args) {
             switch (a) {
@@ -82,6 +90,7 @@ public record HarnessSettings(List<Integer> threads, List<String> contenders, St
                 }
                 case "--timeouts" -> timeouts = true;
                 case "--outside" -> outside = true;
+                case "--tls" -> tls = true;
                 default -> explicit.add(a);
             }
         }
@@ -102,7 +111,7 @@ public record HarnessSettings(List<Integer> threads, List<String> contenders, St
             }
         }
         return new HarnessSettings(threads, contenders, reference, pairs, roundMillis, warmupMillis, 16, maxOps,
-                poolSize, timeouts, group, outside);
+                poolSize, timeouts, group, outside, tls);
     }
 
     /** The contenders other than the reference, in their order. */
@@ -113,10 +122,11 @@ public record HarnessSettings(List<Integer> threads, List<String> contenders, St
     /** A one-line description for the report. */
     public String describe() {
         return String.format(java.util.Locale.ROOT,
-                "%s%s; %d pairs of %d ms runs per thread count; pool size %d; %s; %s", group
+                "%s%s%s; %d pairs of %d ms runs per thread count; pool size %d; %s; %s", group
                         ? "three echo servers (127.0.0.1/.2/.3)" : "one echo server", outside
                         ? " of the outside set-up (a new thread per connection, data streams; raw with data streams)"
-                        : "", pairs, roundMillis, poolSize,
+                        : "", tls ? ", TLS " + BenchTls.PROTOCOL + " only (every contender over TLS)" : "", pairs,
+                roundMillis, poolSize,
                 timeouts ? "read+write timeouts 5 s (SO_TIMEOUT 5 s on sockets)" : "no timeouts",
                 "reference " + reference);
     }

@@ -12,7 +12,7 @@ public final class PoolProbe {
 
     public static CommonsPool commonsPool(int port, boolean testOnBorrow) {
         return new CommonsPool(new CommonsPool2Contender("commons-pool2",
-                List.of(new InetSocketAddress("127.0.0.1", port)), 64, testOnBorrow, false));
+                List.of(new InetSocketAddress("127.0.0.1", port)), 64, testOnBorrow, false, false));
     }
 
     /** The commons-pool2 contender's pool, borrowed from and returned to without I/O. */

@@ -10,9 +10,9 @@ import java.net.Socket;
 
 /**
  * The object a do-it-yourself pool holds (commons-pool2, HikariCP's {@code ConcurrentBag} in the contended
- * benchmark): a connected socket with the streams made for it once, and the protocol written by hand with
- * {@code DataInputStream}, as users write it. One class, so that every hand-made pool dials, speaks and checks a
- * socket the same way and differs only in its borrowing.
+ * benchmark): a connected socket (plain, or an {@code SSLSocket} with {@code --tls}) with the streams made for it
+ * once, and the protocol written by hand with {@code DataInputStream}, as users write it. One class, so that every
+ * hand-made pool dials, speaks and checks a socket the same way and differs only in its borrowing.
  */
 public final class PooledSocket implements Closeable {
 
@@ -31,10 +31,46 @@ public final class PooledSocket implements Closeable {
 
     /** Dials {@code address} with TCP_NODELAY and, if {@code timeouts}, {@code SO_TIMEOUT} 5 s. */
     public static PooledSocket open(InetSocketAddress address, boolean timeouts) throws IOException {
-        Socket socket = dial(address, timeouts);
+        return open(address, timeouts, false);
+    }
+
+    /**
+     * As {@link #open(InetSocketAddress, boolean)}; with {@code tls} over TLS ({@link BenchTls#dial}), settled by
+     * one exchange ({@link BenchTls#settle}) so that no part of the handshake is left for a measured round.
+     */
+    public static PooledSocket open(InetSocketAddress address, boolean timeouts, boolean tls) throws IOException {
+        Socket socket = tls ? BenchTls.dial(address, timeouts) : dial(address, timeouts);
         try {
-            return new PooledSocket(socket);
-        } catch (IOException | RuntimeException e) {
+            PooledSocket pooled = new PooledSocket(socket);
+            if (tls) {
+                BenchTls.settle(pooled::exchange);
+            }
+            return pooled;
+        } catch (IOException | RuntimeException | Error e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** How a contender speaks the protocol over a socket it owns. */
+    interface Speaker {
+        Contender.Worker over(Socket socket) throws IOException;
+    }
+
+    /**
+     * A worker that owns a socket to {@code address}: plain from {@link #dial}, or with {@code tls} from
+     * {@link BenchTls#dial} and settled by one exchange; the socket is closed again if any of it fails.
+     */
+    static Contender.Worker worker(InetSocketAddress address, boolean timeouts, boolean tls, Speaker speaker)
+            throws IOException {
+        Socket socket = tls ? BenchTls.dial(address, timeouts) : dial(address, timeouts);
+        try {
+            Contender.Worker worker = speaker.over(socket);
+            if (tls) {
+                BenchTls.settle(worker);
+            }
+            return worker;
+        } catch (IOException | RuntimeException | Error e) {
             socket.close();
             throw e;
         }

@@ -12,15 +12,19 @@ import java.util.Arrays;
  * {@code raw}: one dedicated, already connected socket per thread and the least code that speaks the protocol.
  * No pool, no checks, no bookkeeping: the physical limit of a loopback round trip that every pool is measured
  * against. With {@code timeouts} the socket has {@code SO_TIMEOUT} 5 s, the limit for pools with a read timeout.
+ * With {@code tls} it is an {@code SSLSocket} ({@link BenchTls#dial}), settled by one exchange before it is
+ * measured.
  */
 final class RawContender implements Contender {
 
     private final InetSocketAddress server;
     private final boolean timeouts;
+    private final boolean tls;
 
-    RawContender(InetSocketAddress server, boolean timeouts) {
+    RawContender(InetSocketAddress server, boolean timeouts, boolean tls) {
         this.server = server;
         this.timeouts = timeouts;
+        this.tls = tls;
     }
 
     @Override
@@ -30,7 +34,10 @@ final class RawContender implements Contender {
 
     @Override
     public Worker newWorker() throws Exception {
-        Socket socket = PooledSocket.dial(server, timeouts);
+        return PooledSocket.worker(server, timeouts, tls, RawContender::worker);
+    }
+
+    private static Worker worker(Socket socket) throws IOException {
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream();
         byte[] buf = new byte[2 + 65535];

@@ -12,16 +12,19 @@ import java.net.Socket;
  * {@code raw} of the outside set-up (issue 19.2, {@code --outside}): a dedicated socket per thread, as there, with
  * {@code DataOutputStream}/{@code DataInputStream} over buffered streams: the 2-byte header and the message written
  * through the buffer and flushed once, the reply's header and body read from the buffer. With {@code timeouts}
- * the socket has {@code SO_TIMEOUT} 5 s.
+ * the socket has {@code SO_TIMEOUT} 5 s; with {@code tls} it is an {@code SSLSocket} ({@link BenchTls#dial}), settled
+ * by one exchange before it is measured.
  */
 final class RawDataContender implements Contender {
 
     private final InetSocketAddress server;
     private final boolean timeouts;
+    private final boolean tls;
 
-    RawDataContender(InetSocketAddress server, boolean timeouts) {
+    RawDataContender(InetSocketAddress server, boolean timeouts, boolean tls) {
         this.server = server;
         this.timeouts = timeouts;
+        this.tls = tls;
     }
 
     @Override
@@ -31,7 +34,10 @@ final class RawDataContender implements Contender {
 
     @Override
     public Worker newWorker() throws Exception {
-        Socket socket = PooledSocket.dial(server, timeouts);
+        return PooledSocket.worker(server, timeouts, tls, RawDataContender::worker);
+    }
+
+    private static Worker worker(Socket socket) throws IOException {
         DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
         return new Worker() {

@@ -1,11 +1,13 @@
 package io.gtcp.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -20,8 +22,8 @@ class HarnessSmokeTest {
 
     private static final String TINY = "--pairs=1 --round-ms=100 --warmup-ms=20";
 
-    /** A finished harness run: its results and everything it printed. */
-    private record Run(Results results, String report) {
+    /** A finished harness run: its results, everything it printed, and what its TLS connections negotiated. */
+    private record Run(Results results, String report, Set<String> negotiated) {
     }
 
     private static Run run(String args) throws Exception {
@@ -30,7 +32,7 @@ class HarnessSmokeTest {
         Harness harness = new Harness(settings, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         Results results = harness.run();
         harness.report(results);
-        return new Run(results, bytes.toString(StandardCharsets.UTF_8));
+        return new Run(results, bytes.toString(StandardCharsets.UTF_8), harness.negotiated());
     }
 
     private static void assertCompleted(Run run, List<String> contenders) {
@@ -88,6 +90,44 @@ class HarnessSmokeTest {
 
         assertCompleted(run, contenders);
         assertThat(run.report()).contains("outside=true", "RATIO gtcp/raw 2 ", "RATIO gtcp/commons-pool2 2 ");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void tlsModeRunsRawGtcpAndCommonsPool2OverTls13WithCpuAndPairedRatios() throws Exception {
+        List<String> contenders = List.of("raw", "gtcp", "commons-pool2");
+        Run run = run("--tls --threads=1,2 --contenders=" + String.join(",", contenders));
+
+        assertCompleted(run, contenders);
+        assertThat(run.results().cpuMicrosPerOp("raw", 2)).isPositive();
+        assertThat(run.results().cpuRatio("raw", 2)).isPositive();
+        assertThat(run.report()).contains("MODE timeouts=false group=false pool-size=64", " tls=true",
+                "TLS TLSv1.3 TLS_", "RATIO gtcp/raw 1 ", "RATIO gtcp/raw 2 ", "RATIO gtcp/commons-pool2 2 ");
+        assertThat(run.negotiated()).singleElement().asString().startsWith("TLSv1.3 TLS_");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void tlsModeWithTimeoutsRunsTheOutsideSetUpToo() throws Exception {
+        List<String> contenders = List.of("raw", "gtcp", "commons-pool2", "commons-pool2-tob");
+        Run timeouts = run("--tls --timeouts --threads=2 --contenders=" + String.join(",", contenders));
+        Run outside = run("--tls --timeouts --outside --threads=2 --contenders=raw,gtcp");
+
+        assertCompleted(timeouts, contenders);
+        assertCompleted(outside, List.of("raw", "gtcp"));
+        assertThat(timeouts.report()).contains("MODE timeouts=true", " tls=true", "TLS TLSv1.3 TLS_",
+                "RATIO gtcp/commons-pool2-tob 2 ");
+        assertThat(outside.report()).contains("outside=true tls=true", "RATIO gtcp/raw 2 ");
+        assertThat(timeouts.negotiated()).singleElement().asString().startsWith("TLSv1.3 TLS_");
+        assertThat(outside.negotiated()).isEqualTo(timeouts.negotiated());
+    }
+
+    @Test
+    void tlsRefusesTheContendersWithoutATlsForm() {
+        assertThatThrownBy(() -> HarnessSettings.parse("--tls", "--contenders=raw,gtcp,connect"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--tls");
+        assertThatThrownBy(() -> HarnessSettings.parse("--tls", "--contenders=gtcp,spring-integration"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--tls");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.gtcp.bench.jmh;
 
 import io.gtcp.bench.EchoServer;
+import io.gtcp.internal.io.Dialer;
 import io.gtcp.internal.io.Link;
 
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,7 @@ public class StaleCheckBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         server = EchoServer.start();
-        link = Link.connect(server.address(), TimeUnit.SECONDS.toNanos(10), null);
+        link = Dialer.connect(server.address(), TimeUnit.SECONDS.toNanos(10), null);
     }
 
     @TearDown(Level.Trial)

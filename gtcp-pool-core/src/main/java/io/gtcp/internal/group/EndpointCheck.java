@@ -1,7 +1,9 @@
 package io.gtcp.internal.group;
 
 import io.gtcp.internal.io.DialAbort;
+import io.gtcp.internal.io.Dialer;
 import io.gtcp.internal.io.Link;
+import io.gtcp.internal.io.Resolver;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,8 +28,8 @@ public final class EndpointCheck {
             throw new IOException("'" + endpoint + "' is no endpoint of the group");
         }
         InetSocketAddress target = address.target() != null ? address.target()
-                : Link.resolve(address.address(), deadline); // an IP entry: no name to look up
-        Link link = Link.connectBy(address.dialAs(), target, deadline, tls, DialAbort.NEVER);
+                : Resolver.resolve(address.address(), deadline); // an IP entry: no name to look up
+        Link link = Dialer.connectBy(address.dialAs(), target, deadline, tls, DialAbort.NEVER);
         link.close();
     }
 }

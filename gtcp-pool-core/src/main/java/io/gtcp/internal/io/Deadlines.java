@@ -69,4 +69,13 @@ public final class Deadlines {
         long remaining = Math.max(1, deadline - System.nanoTime());
         return timeoutNanos <= 0 ? remaining : Math.min(timeoutNanos, remaining);
     }
+
+    /**
+     * A remaining time as the millisecond timeout of a JDK socket call ({@code SO_TIMEOUT}, a connect timeout):
+     * rounded up and at least 1, since 0 would mean "no limit" there.
+     */
+    public static int toMillis(long nanos) {
+        long millis = (nanos + 999_999) / 1_000_000;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis));
+    }
 }

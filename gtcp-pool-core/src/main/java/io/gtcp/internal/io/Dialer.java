@@ -14,15 +14,41 @@ import javax.net.ssl.SSLContext;
  * and with TLS the handshake ({@link TlsTransport#handshake}). A connect timeout is a budget, not a limit per
  * step: a relay that drips the handshake a byte at a time cannot stretch it. Another thread may end it early
  * through its {@link DialAbort}. Every failure (an {@code Error} included) closes what was opened, and a timeout
- * is a {@link SocketTimeoutException} that names the address and the step.
+ * is a {@link SocketTimeoutException} that names the address and the step. Every client link starts here
+ * ({@link Link#accepted} wraps a server's).
  */
-final class Dialer {
+public final class Dialer {
 
     private Dialer() {
     }
 
-    static Link dial(String address, InetSocketAddress target, long deadline, SSLContext tls, DialAbort abort)
+    /**
+     * Dials {@code address}; with a TLS context, also completes the handshake with host name verification on.
+     * The connect timeout bounds the whole dial: name resolution, TCP connect and handshake together.
+     */
+    public static Link connect(String address, long connectTimeoutNanos, SSLContext tls) throws IOException {
+        return connectBy(address, Deadlines.after(System.nanoTime(), connectTimeoutNanos), tls);
+    }
+
+    /** Dials {@code address} by {@code deadline} (a {@link System#nanoTime()} value, or {@link Deadlines#NONE}). */
+    public static Link connectBy(String address, long deadline, SSLContext tls) throws IOException {
+        return connectBy(address, Resolver.resolve(address, deadline), deadline, tls, DialAbort.NEVER);
+    }
+
+    /** Dials {@code target}, already resolved from {@code address} (whose host name TLS verifies). */
+    public static Link connect(String address, InetSocketAddress target, long connectTimeoutNanos, SSLContext tls)
             throws IOException {
+        return connectBy(address, target, Deadlines.after(System.nanoTime(), connectTimeoutNanos), tls,
+                DialAbort.NEVER);
+    }
+
+    /**
+     * Dials {@code target} by {@code deadline}: the TCP connect and the TLS handshake together must finish by
+     * then, or the dial fails with a {@link SocketTimeoutException}; {@code abort} may end it sooner. For a caller
+     * with its own deadline, such as a reconnect bounded by both the connect timeout and the call's deadline.
+     */
+    public static Link connectBy(String address, InetSocketAddress target, long deadline, SSLContext tls,
+                                 DialAbort abort) throws IOException {
         if (tls != null) {
             return dialTls(address, target, deadline, tls, abort);
         }
@@ -95,7 +121,7 @@ final class Dialer {
         if (remaining <= 0) {
             throw new SocketTimeoutException("connect to " + address + " timed out before the TCP connect");
         }
-        return Link.toMillis(remaining);
+        return Deadlines.toMillis(remaining);
     }
 
     private static SocketTimeoutException connectTimeout(String address, int millis, SocketTimeoutException e) {

@@ -27,7 +27,8 @@ import javax.net.ssl.SSLContext;
  * arrive instead of trusting the peer. It also carries gtcp's retry: an error other than a timeout or the end of
  * stream is retried while the call's budget lasts.
  *
- * <p>A dial is bounded as a whole by its deadline ({@link Dialer}): resolution, TCP connect and TLS handshake.
+ * <p>A link is opened by {@link Dialer} (a dial bounded as a whole by its deadline: resolution, TCP connect and TLS
+ * handshake, {@link Resolver} doing the resolution) or, on a server, by {@link #accepted}.
  *
  * <p>A link is used by one thread at a time (its owner); {@link #close()} and {@link #abort()} may come from
  * another thread and end the owner's call in progress.
@@ -54,49 +55,6 @@ public final class Link implements Closeable {
     Link(Transport io) {
         this.io = io;
         this.buf = io.buf;
-    }
-
-    /**
-     * Dials {@code address}; with a TLS context, also completes the handshake with host name verification on.
-     * The connect timeout bounds the whole dial: name resolution, TCP connect and handshake together.
-     */
-    public static Link connect(String address, long connectTimeoutNanos, SSLContext tls) throws IOException {
-        return connectBy(address, Deadlines.after(System.nanoTime(), connectTimeoutNanos), tls);
-    }
-
-    /** Dials {@code address} by {@code deadline} (a {@link System#nanoTime()} value, or {@link Deadlines#NONE}). */
-    public static Link connectBy(String address, long deadline, SSLContext tls) throws IOException {
-        return connectBy(address, Resolver.resolve(address, deadline), deadline, tls, DialAbort.NEVER);
-    }
-
-    /** Dials {@code target}, already resolved from {@code address} (whose host name TLS verifies). */
-    public static Link connect(String address, InetSocketAddress target, long connectTimeoutNanos, SSLContext tls)
-            throws IOException {
-        return connectBy(address, target, Deadlines.after(System.nanoTime(), connectTimeoutNanos), tls,
-                DialAbort.NEVER);
-    }
-
-    /**
-     * Dials {@code target} by {@code deadline}: the TCP connect and the TLS handshake together must finish by
-     * then, or the dial fails with a {@link SocketTimeoutException}; {@code abort} may end it sooner. For a caller
-     * with its own deadline, such as a reconnect bounded by both the connect timeout and the call's deadline.
-     */
-    public static Link connectBy(String address, InetSocketAddress target, long deadline, SSLContext tls,
-                                 DialAbort abort) throws IOException {
-        return Dialer.dial(address, target, deadline, tls, abort);
-    }
-
-    /** Resolves {@code "host:port"} now; a host that does not resolve is an {@link java.net.UnknownHostException}. */
-    public static InetSocketAddress resolve(String address) throws java.net.UnknownHostException {
-        return Resolver.resolved(Addresses.resolve(address), address);
-    }
-
-    /**
-     * Resolves {@code "host:port"} by {@code deadline}: past it, a {@link SocketTimeoutException} naming the host.
-     * The JDK's resolution has no timeout of its own, so a host name is looked up on a small daemon pool.
-     */
-    public static InetSocketAddress resolve(String address, long deadline) throws IOException {
-        return Resolver.resolve(address, deadline);
     }
 
     /** Wraps a connection accepted by a server; with a TLS context the handshake happens on first I/O. */
@@ -469,11 +427,6 @@ public final class Link implements Closeable {
     @Override
     public String toString() {
         return (isTls() ? "tls " : "tcp ") + Addresses.format(io.local) + "->" + Addresses.format(io.remote);
-    }
-
-    static int toMillis(long nanos) {
-        long millis = (nanos + 999_999) / 1_000_000;
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis));
     }
 
     static <T extends IOException> T withCause(T exception, Throwable cause) {

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The threads end after a second without work, so none outlives the dials that needed it by more than that;
  * a lookup that hangs keeps its thread until the system resolver gives up, but never its caller.
  */
-final class Resolver {
+public final class Resolver {
 
     private static final int THREADS = 4;
     private static final AtomicInteger IDS = new AtomicInteger();
@@ -30,8 +30,16 @@ final class Resolver {
     private Resolver() {
     }
 
-    /** Resolves {@code "host:port"} by {@code deadline}; a host that does not resolve is an UnknownHostException. */
-    static InetSocketAddress resolve(String address, long deadline) throws java.io.IOException {
+    /** Resolves {@code "host:port"} now; a host that does not resolve is an {@link UnknownHostException}. */
+    public static InetSocketAddress resolve(String address) throws UnknownHostException {
+        return resolved(Addresses.resolve(address), address);
+    }
+
+    /**
+     * Resolves {@code "host:port"} by {@code deadline}: past it, a {@link SocketTimeoutException} naming the host;
+     * a host that does not resolve is an {@link UnknownHostException}.
+     */
+    public static InetSocketAddress resolve(String address, long deadline) throws java.io.IOException {
         String host = Addresses.host(address);
         int port = Addresses.port(address);
         if (host.isEmpty()) {

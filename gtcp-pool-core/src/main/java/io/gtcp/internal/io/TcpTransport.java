@@ -163,7 +163,7 @@ final class TcpTransport extends Transport {
             if (remaining <= 0) {
                 throw new SocketTimeoutException(what + " timed out");
             }
-            millis = Link.toMillis(remaining);
+            millis = Deadlines.toMillis(remaining);
         }
         try {
             Selector s = selector();
@@ -214,7 +214,7 @@ final class TcpTransport extends Transport {
             if (remaining <= 0) {
                 throw new SocketTimeoutException("read timed out");
             }
-            millis = Link.toMillis(remaining);
+            millis = Deadlines.toMillis(remaining);
         }
         channel.socket().setSoTimeout(millis); // stored by the adaptor: no system call
         return adaptorIn().read(dst, off, len);

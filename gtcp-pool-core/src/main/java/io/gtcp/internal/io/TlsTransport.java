@@ -92,7 +92,7 @@ final class TlsTransport extends Transport {
         if (remaining <= 0) {
             throw handshakeTimeout(address, null);
         }
-        ssl.setSoTimeout(Link.toMillis(remaining));
+        ssl.setSoTimeout(Deadlines.toMillis(remaining));
         Watchdog.INSTANCE.arm(transport.ticket, deadline);
         IOException failure = null;
         try {
@@ -145,7 +145,7 @@ final class TlsTransport extends Transport {
             if (remaining <= 0) {
                 throw new SocketTimeoutException("read timed out");
             }
-            millis = Link.toMillis(remaining);
+            millis = Deadlines.toMillis(remaining);
         }
         if (millis != soTimeout) {
             ssl.setSoTimeout(millis);

@@ -2,7 +2,9 @@ package io.gtcp.internal.pool;
 
 import io.gtcp.internal.io.Deadlines;
 import io.gtcp.internal.io.DialAbort;
+import io.gtcp.internal.io.Dialer;
 import io.gtcp.internal.io.Link;
+import io.gtcp.internal.io.Resolver;
 import io.gtcp.internal.io.RetryGate;
 
 import java.io.IOException;
@@ -101,7 +103,7 @@ final class AddressDialer {
         Link link;
         try {
             InetSocketAddress target = target(start, deadline);
-            link = Link.connectBy(dialAs, target, deadline, tls, abort);
+            link = Dialer.connectBy(dialAs, target, deadline, tls, abort);
         } catch (IOException e) {
             resolved = null;
             // cancelled (a factory closing, a connection closed from another thread): not the address's fault
@@ -133,7 +135,7 @@ final class AddressDialer {
         }
         InetSocketAddress target = resolved;
         if (target == null || now - resolvedAt > RESOLVE_TTL_NANOS) {
-            target = Link.resolve(address, deadline);
+            target = Resolver.resolve(address, deadline);
             resolvedAt = now;
             resolved = target;
         }

@@ -37,7 +37,7 @@ class LinkSelectorTest {
 
     @Test
     void aLinkWithoutDeadlinesNeverHoldsASelector() throws Exception {
-        try (RawPeer peer = slowEcho(); Link link = Link.connect(peer.address(), FIVE_SECONDS, null)) {
+        try (RawPeer peer = slowEcho(); Link link = Dialer.connect(peer.address(), FIVE_SECONDS, null)) {
             link.write(new byte[] {7}, Deadlines.NONE, Retry.NONE);
             assertThat(link.readExact(1, Deadlines.NONE, Retry.NONE)).containsExactly(7);
             assertThat(link.holdsSelector()).isFalse();
@@ -47,7 +47,7 @@ class LinkSelectorTest {
 
     @Test
     void aTimedWaitMakesASelectorAndTheStaleCheckOfTheIdleLinkGivesItBack() throws Exception {
-        try (RawPeer peer = slowEcho(); Link link = Link.connect(peer.address(), FIVE_SECONDS, null)) {
+        try (RawPeer peer = slowEcho(); Link link = Dialer.connect(peer.address(), FIVE_SECONDS, null)) {
             exchange(link, 1);
             assertThat(link.holdsSelector()).as("the reply came 50 ms later: the read waited").isTrue();
 
@@ -64,7 +64,7 @@ class LinkSelectorTest {
     void aClosedLinkHoldsNoSelector() throws Exception {
         RawPeer peer = slowEcho();
         try (peer) {
-            Link link = Link.connect(peer.address(), FIVE_SECONDS, null);
+            Link link = Dialer.connect(peer.address(), FIVE_SECONDS, null);
             exchange(link, 1);
             assertThat(link.holdsSelector()).isTrue();
             link.close();
