@@ -114,15 +114,8 @@ public final class EndpointGroup {
             candidates = m.usable.length > 0 ? m.usable : m.all;
         }
         Endpoint chosen = balancer.pick(candidates);
-        if (avoid != null && (chosen.pool == avoid || chosen.pool == alsoAvoid)) {
-            int from = indexOf(candidates, chosen);
-            for (int k = 1; k < candidates.length; k++) {
-                Endpoint next = candidates[(from + k) % candidates.length];
-                if (next.pool != avoid && next.pool != alsoAvoid) {
-                    chosen = next;
-                    break;
-                }
-            }
+        if (avoid != null && avoided(chosen, avoid, alsoAvoid)) {
+            chosen = notAvoided(m, candidates, chosen, avoid, alsoAvoid);
         }
         T conn;
         try {
@@ -130,10 +123,36 @@ public final class EndpointGroup {
         } catch (EndpointFull full) {
             return elsewhereOrWait(m, candidates, chosen, opener, connectTimeoutNanos, deadline, avoid, alsoAvoid);
         } catch (IOException failed) {
-            return failover(m, chosen, failed, opener, connectTimeoutNanos, deadline, true);
+            return failover(m, chosen, failed, opener, connectTimeoutNanos, deadline, true, avoid, alsoAvoid);
         }
-        return conn != null ? conn
-                : failover(m, chosen, left(chosen, null), opener, connectTimeoutNanos, deadline, true);
+        return conn != null ? conn : failover(m, chosen, left(chosen, null), opener, connectTimeoutNanos, deadline,
+                true, avoid, alsoAvoid);
+    }
+
+    /**
+     * For a re-send whose pick is an endpoint that already failed the call: the next candidate that did not, else
+     * (every usable endpoint failed it) an ejected endpoint that did not, which is a better bet than a server that
+     * has just failed this very request; else the pick itself.
+     */
+    private static Endpoint notAvoided(Members m, Endpoint[] candidates, Endpoint chosen, AddressPool avoid,
+                                       AddressPool alsoAvoid) {
+        int from = indexOf(candidates, chosen);
+        for (int k = 1; k < candidates.length; k++) {
+            Endpoint next = candidates[(from + k) % candidates.length];
+            if (!avoided(next, avoid, alsoAvoid)) {
+                return next;
+            }
+        }
+        for (Endpoint e : m.all) {
+            if (!avoided(e, avoid, alsoAvoid)) {
+                return e;
+            }
+        }
+        return chosen;
+    }
+
+    private static boolean avoided(Endpoint e, AddressPool avoid, AddressPool alsoAvoid) {
+        return e.pool == avoid || e.pool == alsoAvoid;
     }
 
     /**
@@ -150,7 +169,7 @@ public final class EndpointGroup {
         int from = indexOf(candidates, chosen);
         for (int k = 1; k < candidates.length; k++) {
             Endpoint next = candidates[(from + k) % candidates.length];
-            if (avoid != null && (next.pool == avoid || next.pool == alsoAvoid)) {
+            if (avoid != null && avoided(next, avoid, alsoAvoid)) {
                 continue;
             }
             try {
@@ -170,10 +189,10 @@ public final class EndpointGroup {
         try {
             conn = opener.open(chosen.pool, connectTimeoutNanos, deadline, true);
         } catch (IOException failed) {
-            return failover(m, chosen, failed, opener, connectTimeoutNanos, deadline, true);
+            return failover(m, chosen, failed, opener, connectTimeoutNanos, deadline, true, avoid, alsoAvoid);
         }
-        return conn != null ? conn
-                : failover(m, chosen, left(chosen, null), opener, connectTimeoutNanos, deadline, true);
+        return conn != null ? conn : failover(m, chosen, left(chosen, null), opener, connectTimeoutNanos, deadline,
+                true, avoid, alsoAvoid);
     }
 
     /**
@@ -204,12 +223,15 @@ public final class EndpointGroup {
 
     /**
      * After {@code chosen} failed: every other endpoint of {@code m} once, the usable ones first, in list order
-     * from the one after it, each an attempt the retry budget must allow and the deadline leave time for. An
-     * endpoint that left the group meanwhile (a refresh drained it) is passed over, and if only such endpoints
-     * failed, the call starts once more on the new membership.
+     * from the one after it, each an attempt the retry budget must allow and the deadline leave time for. The
+     * endpoints a re-sent call already failed on ({@code avoid}, {@code alsoAvoid}; null: none) come last: an
+     * idle connection of a server that has just failed the request may be one it is closing. An endpoint that
+     * left the group meanwhile (a refresh drained it) is passed over, and if only such endpoints failed, the call
+     * starts once more on the new membership.
      */
     private <T> T failover(Members m, Endpoint chosen, IOException failure, ConnectionOpener<T> opener,
-                           long connectTimeoutNanos, long deadline, boolean mayRestart) throws IOException {
+                           long connectTimeoutNanos, long deadline, boolean mayRestart, AddressPool avoid,
+                           AddressPool alsoAvoid) throws IOException {
         if (!movesOn(failure)) {
             throw failure;
         }
@@ -217,14 +239,17 @@ public final class EndpointGroup {
         IOException drained = chosen.member ? null : failure;
         Endpoint[] all = m.all;
         int from = m.indexOf(chosen);
-        for (int pass = 0; pass < 2; pass++) {
+        int passes = avoid == null ? 2 : 3;
+        for (int pass = 0; pass < passes; pass++) {
             boolean usable = pass == 0;
+            boolean lastResort = pass == 2;
             for (int k = 1; k < all.length; k++) {
                 int i = (from + k) % all.length;
-                if (m.isUsable(i) != usable) {
+                Endpoint next = all[i];
+                if (avoid != null && avoided(next, avoid, alsoAvoid) != lastResort
+                        || !lastResort && m.isUsable(i) != usable) {
                     continue;
                 }
-                Endpoint next = all[i];
                 mayTryAnother(first != null ? first : drained, deadline);
                 try {
                     T conn = opener.open(next.pool, connectTimeoutNanos, deadline, true);
@@ -268,10 +293,10 @@ public final class EndpointGroup {
             if (conn != null) {
                 return conn;
             }
-            return failover(m, chosen, left(chosen, null), opener, connectTimeoutNanos, deadline, false);
+            return failover(m, chosen, left(chosen, null), opener, connectTimeoutNanos, deadline, false, null, null);
         } catch (IOException failed) {
             addSuppressed(failed, drained);
-            return failover(m, chosen, failed, opener, connectTimeoutNanos, deadline, false);
+            return failover(m, chosen, failed, opener, connectTimeoutNanos, deadline, false, null, null);
         }
     }
 

@@ -52,7 +52,10 @@ import org.slf4j.LoggerFactory;
  * check, as HikariCP skips its own within 500 ms, since the check's system call costs a measurable share of a
  * loopback exchange. Idle time is judged by the {@link CoarseClock}, so the borrow and return path never reads
  * the real clock; to keep "500 ms or longer" true despite that clock's lag, the check starts a quarter second
- * early (a connection idle 250 ms is checked too).
+ * early (a connection idle 250 ms is checked too). A connection that comes back broken makes the pool check every
+ * connection that was idle at that moment at its next borrow, whatever its idle time: a server that reset one
+ * connection has usually closed the others too (it was killed, or restarted), and each of them would otherwise
+ * cost a caller a failed call, or an idempotent call a re-send.
  * Whatever leaves the pool's hands unhealthy (a failed operation, unread bytes, expiry, a closed factory) is
  * closed, never dropped. The housekeeper also checks idle connections in the background ({@link PoolUpkeep}), so
  * that connections the server closed leave the idle count within about two seconds even with no traffic.
@@ -72,6 +75,11 @@ public final class AddressPool {
     private final PoolConfig config;
     /** Idle time (coarse clock) from which a borrow checks the connection: {@code checkIdleAfter} less the slack. */
     private final long checkIdleAfterNanos;
+    /**
+     * Connections returned up to this time (coarse clock) are checked at their next borrow whatever their idle
+     * time: the moment a connection last came back broken (see "Health" above). Far in the past until then.
+     */
+    private volatile long suspectUpTo;
     /** Per thread, the slot it took a connection from last, or -1 (see {@link #takeIdle}). */
     private final ThreadLocal<int[]> lastSlot = ThreadLocal.withInitial(() -> new int[] {-1});
     private final LeakWatch leakWatch;
@@ -107,6 +115,7 @@ public final class AddressPool {
         this.address = address;
         this.config = config;
         this.checkIdleAfterNanos = Math.max(0, config.staleCheckAfterNanos() - CoarseClock.SLACK_NANOS);
+        this.suspectUpTo = CoarseClock.now() - Long.MAX_VALUE / 2;
         this.listeners = listeners;
         this.leakWatch = new LeakWatch(address, config.leakDetectionNanos(), scheduler);
         this.slots = new Slots(config.maxSize());
@@ -261,7 +270,8 @@ public final class AddressPool {
     boolean fitForUse(PoolEntry e, long now) {
         CloseReason expired = expiry(e, now);
         if (expired == null && config.validateOnBorrow()
-                && now - e.lastReturned >= checkIdleAfterNanos && e.link.isStale()) {
+                && (now - e.lastReturned >= checkIdleAfterNanos || e.lastReturned - suspectUpTo <= 0)
+                && e.link.isStale()) {
             expired = CloseReason.STALE;
         }
         if (expired != null) {
@@ -378,6 +388,7 @@ public final class AddressPool {
         CloseReason reason;
         if (!healthy) {
             reason = CloseReason.BROKEN;
+            suspectUpTo = now; // the other idle connections are checked at their next borrow (see "Health")
         } else if (used ? entry.link.hasUnreadBytes() : entry.link.hasBufferedBytes()) {
             reason = CloseReason.OUT_OF_SYNC;
         } else if (shutdown) {
