@@ -48,8 +48,6 @@ public class Conn implements Closeable {
     /** gtcp's wait for more data in {@code recv(-1)}. */
     public static final Duration DEFAULT_BUFFER_WAIT = Duration.ofMillis(1);
 
-    private static final byte[] NEWLINE = {'\n'};
-
     Link link;
     /** Set when a receive met the end of stream before any byte of the next message: the peer closed cleanly. */
     boolean endedBetweenMessages;
@@ -58,7 +56,7 @@ public class Conn implements Closeable {
     private boolean closed;
     private long recvDeadline = Deadlines.NONE;
     private long sendDeadline = Deadlines.NONE;
-    private long bufferWaitNanos = DEFAULT_BUFFER_WAIT.toNanos();
+    long bufferWaitNanos = DEFAULT_BUFFER_WAIT.toNanos();
     long readTimeoutNanos;
     long writeTimeoutNanos;
     Retry defaultRetry = Retry.NONE;
@@ -100,31 +98,16 @@ public class Conn implements Closeable {
         return new Conn(Dialer.connect(address, Deadlines.nanos(connectTimeout, "connect timeout"), context));
     }
 
-    // ------------------------------------------------------------------ raw I/O
+    // ------------------------------------------------------------------ raw I/O (run by RawMode)
 
     /** Writes {@code data}; on an error, writes it all again while the retry budget lasts. */
     public void send(byte[] data, Retry... retry) throws IOException {
-        send(data, Deadlines.NONE, retry);
+        RawMode.send(this, data, Deadlines.NONE, retry);
     }
 
     /** {@link #send} bounded by {@code timeout}. */
     public void sendWithTimeout(byte[] data, Duration timeout, Retry... retry) throws IOException {
-        send(data, callDeadline(timeout), retry);
-    }
-
-    private void send(byte[] data, long callDeadline, Retry[] retry) throws IOException {
-        requireData(data);
-        Retry r = retry(retry);
-        Link l = begin();
-        try {
-            writeFrame(l, data, writeDeadline(callDeadline), r);
-            succeeded();
-        } catch (IOException e) {
-            throw failed(e);
-        } catch (RuntimeException | Error e) {
-            escaped(e);
-            throw e;
-        }
+        RawMode.send(this, data, callDeadline(timeout), retry);
     }
 
     /**
@@ -132,105 +115,33 @@ public class Conn implements Closeable {
      * available (the first read blocks, then reading goes on while data keeps coming within the buffer wait).
      */
     public byte[] recv(int length, Retry... retry) throws IOException {
-        return recv(length, Deadlines.NONE, retry);
+        return RawMode.recv(this, length, Deadlines.NONE, retry);
     }
 
     /** {@link #recv} bounded by {@code timeout}. */
     public byte[] recvWithTimeout(int length, Duration timeout, Retry... retry) throws IOException {
-        return recv(length, callDeadline(timeout), retry);
-    }
-
-    private byte[] recv(int length, long callDeadline, Retry[] retry) throws IOException {
-        Retry r = retry(retry);
-        Link l = begin();
-        try {
-            awaitingMessage();
-            byte[] data = receive(l, length, readDeadline(callDeadline), r);
-            messageArrived();
-            succeeded();
-            return data;
-        } catch (EOFException e) {
-            endedBetweenMessages = length <= 0; // those reads end the stream only before reading a byte
-            throw failed(e);
-        } catch (IOException e) {
-            throw failed(e);
-        } catch (RuntimeException | Error e) {
-            escaped(e);
-            throw e;
-        }
-    }
-
-    private byte[] receive(Link l, int length, long deadline, Retry r) throws IOException {
-        if (length > 0) {
-            return l.readExact(length, deadline, r);
-        }
-        if (length == 0) {
-            return l.readOnce(deadline, r);
-        }
-        return l.readAvailable(deadline, bufferWaitNanos, r);
+        return RawMode.recv(this, length, callDeadline(timeout), retry);
     }
 
     /** Reads up to a {@code '\n'}; the result excludes it (a {@code '\r'} before it stays). */
     public byte[] recvLine(Retry... retry) throws IOException {
-        byte[] line = recvTill(NEWLINE, retry);
-        return java.util.Arrays.copyOf(line, line.length - 1);
+        return RawMode.recvLine(this, retry);
     }
 
     /** Reads until the data ends with {@code til} (an exact, case-sensitive match); the result includes it. */
     public byte[] recvTill(byte[] til, Retry... retry) throws IOException {
-        if (til == null || til.length == 0) {
-            throw new IllegalArgumentException("recvTill needs a non-empty delimiter");
-        }
-        Retry r = retry(retry);
-        Link l = begin();
-        try {
-            awaitingMessage();
-            byte[] data = l.readTill(til, readDeadline(Deadlines.NONE), r);
-            messageArrived();
-            succeeded();
-            return data;
-        } catch (IOException e) {
-            throw failed(e);
-        } catch (RuntimeException | Error e) {
-            escaped(e);
-            throw e;
-        }
+        return RawMode.recvTill(this, til, retry);
     }
 
     /** {@link #send} then {@link #recv}. */
     public byte[] sendRecv(byte[] data, int receive, Retry... retry) throws IOException {
-        return sendRecv(data, receive, Deadlines.NONE, retry);
+        return RawMode.sendRecv(this, data, receive, Deadlines.NONE, retry);
     }
 
     /** {@link #sendRecv} with one deadline over the send and the receive together. */
     public byte[] sendRecvWithTimeout(byte[] data, int receive, Duration timeout, Retry... retry)
             throws IOException {
-        return sendRecv(data, receive, callDeadline(timeout), retry);
-    }
-
-    byte[] sendRecv(byte[] data, int receive, long callDeadline, Retry[] retry) throws IOException {
-        requireData(data);
-        Retry r = retry(retry);
-        Link l = begin();
-        ExchangeObserver.Exchange exchange = exchangeStarted();
-        long received = -1;
-        try {
-            long deadline = exchangeDeadline(callDeadline);
-            writeFrame(l, data, writeDeadline(deadline), r);
-            received = link.received();
-            byte[] reply = receive(link, receive, readDeadline(deadline), r);
-            succeeded();
-            endExchange(exchange, null);
-            return reply;
-        } catch (IOException e) {
-            replyBegun = received >= 0 && link.received() != received;
-            endExchange(exchange, e);
-            throw failed(e);
-        } catch (RuntimeException | Error e) {
-            escaped(e);
-            endExchange(exchange, e);
-            throw e;
-        }
+        return RawMode.sendRecv(this, data, receive, callDeadline(timeout), retry);
     }
 
     // ------------------------------------------------------------------ package protocol
@@ -437,7 +348,7 @@ public class Conn implements Closeable {
      * skip the operation's bookkeeping (a pooled connection would stay "running" and its place be lost for good)
      * or fail an exchange whose reply had arrived. Nothing an observer throws may change the connection or pool.
      */
-    private static void endExchange(ExchangeObserver.Exchange exchange, Throwable failure) {
+    static void endExchange(ExchangeObserver.Exchange exchange, Throwable failure) {
         try {
             exchange.end(failure);
         } catch (Throwable e) {
@@ -471,7 +382,7 @@ public class Conn implements Closeable {
      * Before a standalone receive: on a server that is draining, a receive that would wait for a new message of
      * which nothing has arrived ends the connection instead, as a clean end of stream between two messages.
      */
-    private void awaitingMessage() throws EOFException {
+    final void awaitingMessage() throws EOFException {
         if (gate != null && gate.refusesNextMessage()) {
             endedBetweenMessages = true;
             throw new EOFException("server shutting down");
@@ -479,7 +390,7 @@ public class Conn implements Closeable {
     }
 
     /** After a standalone receive: on a draining server the message may be refused (the gate closed it meanwhile). */
-    private void messageArrived() throws EOFException {
+    final void messageArrived() throws EOFException {
         if (gate != null && !gate.received()) {
             endedBetweenMessages = true;
             throw new EOFException("server shutting down");
@@ -493,18 +404,18 @@ public class Conn implements Closeable {
      * timeout set, the two added up from now (an unset one counting as zero). That one budget also bounds a
      * reconnect-on-send, so a connection with only a read timeout cannot spend the connect timeout redialling.
      */
-    private long exchangeDeadline(long callDeadline) {
+    final long exchangeDeadline(long callDeadline) {
         long budget = readTimeoutNanos + writeTimeoutNanos;
         budget = budget < 0 ? Long.MAX_VALUE : budget; // two huge timeouts: no overflow into the past
         return budget > 0 ? Math.min(callDeadline, Deadlines.after(System.nanoTime(), budget)) : callDeadline;
     }
 
-    private long readDeadline(long callDeadline) {
+    final long readDeadline(long callDeadline) {
         long d = Math.min(recvDeadline, callDeadline);
         return readTimeoutNanos > 0 ? Math.min(d, Deadlines.after(System.nanoTime(), readTimeoutNanos)) : d;
     }
 
-    private long writeDeadline(long callDeadline) {
+    final long writeDeadline(long callDeadline) {
         long d = Math.min(sendDeadline, callDeadline);
         return writeTimeoutNanos > 0 ? Math.min(d, Deadlines.after(System.nanoTime(), writeTimeoutNanos)) : d;
     }
@@ -516,7 +427,7 @@ public class Conn implements Closeable {
         return Deadlines.after(System.nanoTime(), Deadlines.nanos(timeout, "timeout"));
     }
 
-    private Retry retry(Retry[] retry) {
+    final Retry retry(Retry[] retry) {
         return retry != null && retry.length > 0 ? retry(retry[0]) : defaultRetry;
     }
 
@@ -526,11 +437,5 @@ public class Conn implements Closeable {
 
     private static PkgOption option(PkgOption[] option) {
         return option != null && option.length > 0 && option[0] != null ? option[0] : PkgOption.defaults();
-    }
-
-    private static void requireData(byte[] data) {
-        if (data == null) {
-            throw new IllegalArgumentException("data must not be null");
-        }
     }
 }

@@ -36,7 +36,8 @@ final class FactoryExchange implements CallOps<PoolConn> {
     @Override
     public byte[] exchange(PoolConn conn, byte[] request, int receive, PkgOption[] option, long deadline)
             throws IOException {
-        return pkg ? conn.sendRecvPkg(request, deadline, option) : conn.sendRecv(request, receive, deadline, null);
+        return pkg ? conn.sendRecvPkg(request, deadline, option)
+                : RawMode.sendRecv(conn, request, receive, deadline, null);
     }
 
     @Override
