@@ -27,8 +27,10 @@ import javax.net.ssl.SSLSocket;
  *
  * <p>A socket write cannot be timed, so a write with a deadline (and the close_notify of {@link #close()}) is
  * watched by the {@link Watchdog}, which aborts the link when the deadline passes. The handshake is bounded as a
- * whole the same way: each of its reads gets the remaining time, and the watchdog ends it at the deadline even if
- * the peer drips it a byte at a time. The stale check has no non-blocking read to use either: it is a read with
+ * whole the same way, by the watchdog alone, even if the peer drips it a byte at a time: its reads get no
+ * {@code SO_TIMEOUT}, because the first timed read makes a plain socket non-blocking for good, and each later
+ * read without a deadline would then cost a failed read, a {@code poll} and the read (measured with
+ * {@code strace -c}: one {@code read} and one {@code poll} more per exchange). The stale check has no non-blocking read to use either: it is a read with
  * a 1 ms timeout, a timeout meaning healthy.
  */
 final class TlsTransport extends Transport {
@@ -92,7 +94,8 @@ final class TlsTransport extends Transport {
         if (remaining <= 0) {
             throw handshakeTimeout(address, null);
         }
-        ssl.setSoTimeout(Deadlines.toMillis(remaining));
+        // no SO_TIMEOUT: a timed read would turn the socket non-blocking for the rest of its life (NioSocketImpl
+        // never switches back), and every later untimed read would cost a read, a poll and a read again
         Watchdog.INSTANCE.arm(transport.ticket, deadline);
         IOException failure = null;
         try {
@@ -113,8 +116,6 @@ final class TlsTransport extends Transport {
             transport.abort();
             throw failure;
         }
-        ssl.setSoTimeout(0);
-        transport.soTimeout = 0;
         return transport;
     }
 

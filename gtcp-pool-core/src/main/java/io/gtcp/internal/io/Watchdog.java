@@ -1,7 +1,11 @@
 package io.gtcp.internal.io;
 
-import java.util.PriorityQueue;
-import java.util.concurrent.locks.Condition;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -11,26 +15,56 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread, which uses the blocking path. A plain TCP link on a platform thread never comes here: its writes wait
  * on the link's own selector with their deadline (see {@link TcpTransport}).
  *
- * <p>One daemon thread sleeps until the earliest deadline. It exists only while it is needed: it starts with
- * the first {@link #arm} and ends as soon as nothing is armed and every link that ever armed it is closed (each
- * such link holds a lease until {@link #retire}), so no gtcp thread outlives the last closed connection. The
- * lock guards only the queue, the lease count and the planned wake-up: nothing blocks on I/O while holding it.
+ * <p><b>Why arming is a volatile store.</b> Every timed TLS write arms and disarms a ticket, from as many threads
+ * as write at once. A shared queue under a lock (this class's first form) made each write take the lock twice
+ * and scan the queue to remove its entry: at 16 and 64 threads that showed as futex calls per exchange. Now a
+ * ticket holds one volatile value of its own, the deadline of its call or IDLE or FIRED: arming is a volatile
+ * store, disarming one compare-and-set, and neither touches anything another writer touches. The one daemon thread scans the tickets of the links that armed one (each
+ * link registers its ticket once, with a lease), fires those whose deadline passed (the compare-and-set decides
+ * between a fire and a disarm: exactly one wins) and sleeps until the earliest deadline still armed.
  *
- * <p>Arming wakes the thread only when the new deadline comes before the wake-up it already planned. Writes
- * that complete leave the queue empty behind them without waking anyone, and the thread, waking at a deadline
- * that was disarmed meanwhile, just plans its next wake-up from the queue: with a steady write timeout it wakes
- * about once per timeout, not once per write.
+ * <p><b>Why no wake-up per write.</b> The thread publishes when it plans to wake ({@code wakeAt}) before its last
+ * look at the tickets; an arm publishes its state before it reads {@code wakeAt}. So either the thread sees the
+ * new deadline, or the arm sees the planned wake-up and unparks the thread only if its deadline comes earlier.
+ * With a steady write timeout each new deadline comes after the planned wake-up: writes that complete wake no
+ * one, and the thread wakes about once per timeout.
+ *
+ * <p>The thread exists only while it is needed: it starts with the first lease and ends once every link that
+ * armed it is closed (each holds a lease until {@link #retire}), so no gtcp thread outlives the last closed
+ * connection. The lock guards only the leases and the thread's start and end: nothing blocks on I/O while
+ * holding it, and a write never takes it after its link's first arm.
  */
 final class Watchdog {
 
     static final Watchdog INSTANCE = new Watchdog();
 
-    /** One watched call of one link: its deadline and what to do when it passes. */
+    /** The longest the thread sleeps with nothing armed before it looks again (an unpark comes first). */
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** A ticket's {@code armed} when no call is watched. */
+    private static final long IDLE = Long.MIN_VALUE;
+    /** A ticket's {@code armed} once its deadline passed and its link was aborted. */
+    private static final long FIRED = Long.MIN_VALUE + 1;
+    private static final VarHandle ARMED;
+
+    static {
+        try {
+            ARMED = MethodHandles.lookup().findVarHandle(Ticket.class, "armed", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** One link's watched call: its deadline (or {@link #IDLE}, {@link #FIRED}), and what to do when it passes. */
     static final class Ticket {
         private final Runnable onExpiry;
-        private long deadline;
-        private boolean fired;
-        private boolean leased;
+        /**
+         * The deadline of the watched call, or IDLE or FIRED: one value, so that the thread's compare-and-set
+         * from the deadline it found due to FIRED fails if the call was disarmed and another armed meanwhile.
+         */
+        private volatile long armed = IDLE;
+        /** Registered with the watchdog: changed under its lock, read without it. */
+        private volatile boolean leased;
 
         Ticket(Runnable onExpiry) {
             this.onExpiry = onExpiry;
@@ -38,69 +72,54 @@ final class Watchdog {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final PriorityQueue<Ticket> queue = new PriorityQueue<>(
-            (a, b) -> Long.compare(a.deadline - b.deadline, 0));
+    private final Set<Ticket> leased = ConcurrentHashMap.newKeySet();
     private int leases;
-    private Thread thread;
-    /** When the thread will look at the queue again; only meaningful while {@link #sleepsUntilSignalled} is false. */
-    private long wakeAt;
-    private boolean sleepsUntilSignalled;
+    private volatile Thread thread;
+    /** When the thread plans to look at the tickets again (see the class comment). */
+    private volatile long wakeAt;
 
     private Watchdog() {
     }
 
     /** Watches a call until {@link #disarm}; the ticket's link holds a lease until {@link #retire}. */
     void arm(Ticket ticket, long deadline) {
-        lock.lock();
-        try {
-            ticket.deadline = deadline;
-            ticket.fired = false;
-            if (!ticket.leased) {
-                ticket.leased = true;
-                leases++;
-            }
-            queue.add(ticket);
-            if (thread == null) {
-                thread = new Thread(this::watch, "gtcp-watchdog");
-                thread.setDaemon(true);
-                sleepsUntilSignalled = false;
-                wakeAt = deadline; // it plans from the queue as it starts
-                thread.start();
-            } else if (sleepsUntilSignalled || deadline - wakeAt < 0) {
-                sleepsUntilSignalled = false;
-                wakeAt = deadline;
-                changed.signal();
-            }
-        } finally {
-            lock.unlock();
+        if (!ticket.leased) {
+            lease(ticket);
+        }
+        ticket.armed = deadline == IDLE || deadline == FIRED ? FIRED + 1 : deadline;
+        if (!ticket.leased) { // retired meanwhile by a close: lease it again, the closer's retire() follows
+            lease(ticket);
+        }
+        Thread t = thread;
+        if (t != null && deadline - wakeAt < 0) {
+            LockSupport.unpark(t);
         }
     }
 
     /** Ends the watch of a call; true when its deadline had already fired (its link was aborted). */
     boolean disarm(Ticket ticket) {
-        lock.lock();
-        try {
-            if (ticket.fired) {
+        for (;;) {
+            long armed = ticket.armed;
+            if (armed == FIRED) {
                 return true;
             }
-            queue.remove(ticket);
-            return false;
-        } finally {
-            lock.unlock();
+            if (armed == IDLE || ARMED.compareAndSet(ticket, armed, IDLE)) {
+                return false;
+            }
         }
     }
 
     /** The ticket's link is closed: it gives its lease back, and the thread ends when none is left. */
     void retire(Ticket ticket) {
+        disarm(ticket);
         lock.lock();
         try {
-            queue.remove(ticket);
             if (ticket.leased) {
                 ticket.leased = false;
+                leased.remove(ticket);
                 leases--;
-                if (leases == 0) {
-                    changed.signal();
+                if (leases == 0 && thread != null) {
+                    LockSupport.unpark(thread);
                 }
             }
         } finally {
@@ -110,9 +129,25 @@ final class Watchdog {
 
     /** Whether the watchdog thread is running: for tests. */
     boolean running() {
+        return thread != null;
+    }
+
+    private void lease(Ticket ticket) {
         lock.lock();
         try {
-            return thread != null;
+            if (ticket.leased) {
+                return;
+            }
+            ticket.leased = true;
+            leased.add(ticket);
+            leases++;
+            if (thread == null) {
+                wakeAt = System.nanoTime(); // it looks at once as it starts
+                Thread t = new Thread(this::watch, "gtcp-watchdog");
+                t.setDaemon(true);
+                thread = t;
+                t.start();
+            }
         } finally {
             lock.unlock();
         }
@@ -120,38 +155,56 @@ final class Watchdog {
 
     private void watch() {
         for (;;) {
-            Ticket due;
-            lock.lock();
-            try {
-                for (;;) {
-                    Ticket head = queue.peek();
-                    if (head == null) {
-                        if (leases == 0) {
-                            thread = null; // the next arm() starts another
-                            return;
-                        }
-                        sleepsUntilSignalled = true;
-                        changed.await();
+            long now = System.nanoTime();
+            long planned = now + IDLE_NANOS;
+            boolean anyArmed = false;
+            for (;;) { // publish the plan, then look: an arm the look misses sees the plan (class comment)
+                wakeAt = planned;
+                long earliest = planned;
+                for (Ticket ticket : leased) {
+                    long deadline = ticket.armed;
+                    if (deadline == IDLE || deadline == FIRED) {
                         continue;
                     }
-                    long wait = head.deadline - System.nanoTime();
-                    if (wait <= 0) {
-                        due = queue.poll();
-                        due.fired = true;
-                        break;
+                    if (now - deadline >= 0) {
+                        fire(ticket, deadline);
+                    } else {
+                        anyArmed = true;
+                        if (deadline - earliest < 0) {
+                            earliest = deadline;
+                        }
                     }
-                    sleepsUntilSignalled = false;
-                    wakeAt = head.deadline;
-                    changed.awaitNanos(wait);
                 }
-            } catch (InterruptedException e) {
-                thread = null; // under the lock: the next arm() starts a new watchdog
-                return;
-            } finally {
-                lock.unlock();
+                if (earliest == planned) {
+                    break;
+                }
+                planned = earliest;
             }
+            if (!anyArmed && lastLeaseGone()) {
+                return;
+            }
+            LockSupport.parkNanos(this, planned - System.nanoTime());
+        }
+    }
+
+    /** Under the lock: with no lease left the thread ends (the next lease starts another). */
+    private boolean lastLeaseGone() {
+        lock.lock();
+        try {
+            if (leases == 0) {
+                thread = null;
+                return true;
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void fire(Ticket ticket, long deadline) {
+        if (ARMED.compareAndSet(ticket, deadline, FIRED)) {
             try {
-                due.onExpiry.run(); // aborts the link, outside the lock
+                ticket.onExpiry.run(); // aborts the link
             } catch (RuntimeException ignored) {
                 // an abort does not throw; nothing may stop the watchdog
             }

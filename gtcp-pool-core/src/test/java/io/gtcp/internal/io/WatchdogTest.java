@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The watchdog of the calls a socket cannot time (TLS writes, handshakes): it wakes only when a new deadline comes
- * before the wake-up it planned, yet every deadline still fires, and its thread ends with the last lease.
+ * The watchdog of the calls a socket cannot time (TLS writes, handshakes): it is woken only by a deadline earlier
+ * than the wake-up it planned, yet every deadline still fires, and its thread ends with the last lease.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class WatchdogTest {
@@ -57,6 +57,44 @@ class WatchdogTest {
         assertThat(WATCHDOG.running()).as("a lease keeps the thread").isTrue();
         assertThat(fired.await(300, TimeUnit.MILLISECONDS)).isFalse();
         WATCHDOG.retire(ticket);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !WATCHDOG.running());
+    }
+
+    @Test
+    void writersArmingAtOnceNeverFireACompletedCallAndAnOverdueOneStillFires() throws Exception {
+        int writers = 8;
+        java.util.concurrent.atomic.AtomicInteger wronglyFired = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch overdueFired = new CountDownLatch(1);
+        Watchdog.Ticket overdue = new Watchdog.Ticket(overdueFired::countDown);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        java.util.List<Watchdog.Ticket> tickets = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try {
+            java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                running.add(pool.submit(() -> {
+                    Watchdog.Ticket ticket = new Watchdog.Ticket(wronglyFired::incrementAndGet);
+                    tickets.add(ticket);
+                    for (int i = 0; i < 20_000; i++) { // each a write that completes well before its deadline
+                        WATCHDOG.arm(ticket, Deadlines.after(System.nanoTime(), TimeUnit.SECONDS.toNanos(10)));
+                        if (WATCHDOG.disarm(ticket)) {
+                            wronglyFired.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            // meanwhile one write overruns its deadline: it fires, whatever the others do
+            WATCHDOG.arm(overdue, Deadlines.after(System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(20)));
+            assertThat(overdueFired.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(WATCHDOG.disarm(overdue)).as("reported as fired").isTrue();
+            for (java.util.concurrent.Future<?> f : running) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(wronglyFired.get()).as("completed calls fired").isZero();
+        } finally {
+            pool.shutdownNow();
+            WATCHDOG.retire(overdue);
+            tickets.forEach(WATCHDOG::retire);
+        }
         await().atMost(Duration.ofSeconds(5)).until(() -> !WATCHDOG.running());
     }
 }
