@@ -1,5 +1,6 @@
 package io.gtcp.internal.pool;
 
+import io.gtcp.CloseReason;
 import io.gtcp.internal.io.Deadlines;
 import io.gtcp.internal.io.DialAbort;
 import io.gtcp.internal.io.Dialer;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * Dials one pool's address and accounts for it: every dial of the pool (a borrower's, a {@code minIdle} fill's,
  * a reconnect-on-send's) goes through here, so a failed one always reaches the address's {@link EndpointHealth}
  * (which logs WARN when the address starts failing) and the listeners, and a new connection is always counted.
- * What a failed dial throws names the pool and the address ({@link NamedFailure}).
+ * What a failed dial throws names the pool and the address ({@link NamedFailure}). A new connection enters the
+ * pool from here too, {@linkplain #dialIntoPlace into a reserved place} or {@linkplain #redial in place of a
+ * borrowed entry's connection}: none of it is on the pool's warm path, which only dials when nothing was idle.
  *
  * <p>It reuses the IP address resolved at most {@link #RESOLVE_TTL_NANOS} ago (the JVM's own default DNS cache
  * time): the connections of a pool then share one resolved address instead of a copy each, and after a failed
@@ -33,8 +36,11 @@ import org.slf4j.LoggerFactory;
 final class AddressDialer {
 
     private static final Logger log = LoggerFactory.getLogger(AddressDialer.class);
+    /** A close is logged under the pool, as every close of its connections is. */
+    private static final Logger closeLog = LoggerFactory.getLogger(AddressPool.class);
     private static final long RESOLVE_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
+    private final AddressPool pool;
     /** The pool's name, which a failure names with the address. */
     private final String poolName;
     private final String address;
@@ -54,16 +60,68 @@ final class AddressDialer {
     private final Set<DialAbort> dials = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    AddressDialer(String poolName, String address, String dialAs, InetSocketAddress fixedTarget, SSLContext tls,
-                  EndpointHealth health, RetryGate retries, LifetimeCounts lifetime) {
+    /** For {@code pool}, whose name, address, TLS and retry budget it uses, counting into {@code lifetime} too. */
+    AddressDialer(AddressPool pool, String dialAs, InetSocketAddress fixedTarget, EndpointHealth health,
+                  LifetimeCounts lifetime) {
+        this.pool = pool;
         this.lifetime = lifetime;
-        this.poolName = poolName;
-        this.address = address;
+        this.poolName = pool.config().name();
+        this.address = pool.address();
         this.dialAs = dialAs;
         this.fixedTarget = fixedTarget;
-        this.tls = tls;
+        this.tls = pool.config().sslContext();
         this.health = health;
-        this.retries = retries;
+        this.retries = pool.config().retries();
+    }
+
+    /**
+     * Dials a connection for a reserved place and puts it in a free slot. The pool's shutdown ends such a dial
+     * (its socket closed) rather than leaving a thread dialling for the whole connect timeout: it then fails with
+     * the pool's "pool closed".
+     */
+    PoolEntry dialIntoPlace(long connectTimeoutNanos, int state) throws IOException {
+        Link link;
+        try {
+            link = dialEndedByClose(connectTimeoutNanos, pool.listeners());
+        } catch (AsynchronousCloseException e) {
+            if (!pool.isShutdown()) {
+                throw e;
+            }
+            IOException closed = pool.report.poolClosed();
+            closed.initCause(e);
+            throw closed;
+        }
+        PoolEntry entry;
+        try {
+            long now = System.nanoTime();
+            entry = new PoolEntry(link, now, state);
+            entry.startLife(now, pool.config().maxLifetimeNanos());
+        } catch (Throwable e) {
+            discard(link, CloseReason.BROKEN);
+            throw e;
+        }
+        try {
+            entry.slot = pool.slots().put(entry);
+        } catch (Throwable e) { // no memory for a new chunk of places
+            discard(link, CloseReason.BROKEN);
+            throw e;
+        }
+        return entry;
+    }
+
+    /**
+     * Reconnect-on-send: replaces the entry's connection with a freshly dialled one (the borrower keeps its
+     * place in the pool) and closes the old one. Returns the new link. {@code abort} lets a close from another
+     * thread end the dial.
+     */
+    Link redial(PoolEntry entry, long connectTimeoutNanos, DialAbort abort) throws IOException {
+        Link fresh = dial(connectTimeoutNanos, pool.listeners(), abort);
+        long now = System.nanoTime();
+        Link old = entry.link;
+        entry.link = fresh;
+        entry.startLife(now, pool.config().maxLifetimeNanos());
+        discard(old, CloseReason.REPLACED);
+        return fresh;
     }
 
     /** A new connection, within {@code timeoutNanos} (0: no limit); reports it or the failure. */
@@ -86,6 +144,16 @@ final class AddressDialer {
         } finally {
             dials.remove(abort);
         }
+    }
+
+    /** Closes a link dialled here that no entry holds (any more), counting and reporting it. */
+    private void discard(Link link, CloseReason reason) {
+        pool.report.countClose();
+        link.abort();
+        if (closeLog.isDebugEnabled()) {
+            closeLog.debug("closed {} ({})", link, reason);
+        }
+        pool.listeners().connectionClosed(address, reason);
     }
 
     /** Ends the dials of {@link #dialEndedByClose} under way, and those that start from now on. */

@@ -1,19 +1,14 @@
 package io.gtcp.internal.pool;
 
-import io.gtcp.AcquireTimeoutException;
 import io.gtcp.CloseReason;
-import io.gtcp.PendingLimitException;
 import io.gtcp.internal.io.Deadlines;
 import io.gtcp.PoolStats;
 import io.gtcp.internal.io.DialAbort;
 import io.gtcp.internal.io.Link;
 
 import java.io.IOException;
-import java.nio.channels.AsynchronousCloseException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,13 +84,13 @@ public final class AddressPool {
     final AtomicInteger fillDials = new AtomicInteger();
     private final BusyCount busy = new BusyCount();
     private final Waiters waiters = new Waiters(this);
-    private final LongAdder closed = new LongAdder();
-    private final LongAdder acquireTimeouts = new LongAdder();
-    private final LifetimeCounts lifetime;
     private final EndpointHealth health;
     private volatile Listeners listeners;
     private volatile boolean shutdown;
-    private final AddressDialer dialer;
+    /** How its connections are dialled and brought in. */
+    final AddressDialer dialer;
+    /** Its counts, and the failures a borrower gets instead of a connection. */
+    final PoolReport report;
     private final PoolUpkeep upkeep;
 
     /** The value of {@code total} once the pool is retired: far below zero, so no reservation can succeed. */
@@ -120,9 +115,8 @@ public final class AddressPool {
         this.leakWatch = new LeakWatch(address, config.leakDetectionNanos(), scheduler);
         this.slots = new Slots(config.maxSize());
         this.health = new EndpointHealth(address);
-        this.lifetime = lifetime;
-        this.dialer = new AddressDialer(config.name(), address, dialAs, target, config.sslContext(), health,
-                config.retries(), lifetime);
+        this.dialer = new AddressDialer(this, dialAs, target, health, lifetime);
+        this.report = new PoolReport(this, slots, leakWatch, dialer, lifetime);
         this.upkeep = new PoolUpkeep(this);
     }
 
@@ -148,6 +142,10 @@ public final class AddressPool {
         this.listeners = listeners;
     }
 
+    Listeners listeners() {
+        return listeners;
+    }
+
     // ------------------------------------------------------------------ borrow
 
     /**
@@ -165,7 +163,7 @@ public final class AddressPool {
      */
     public PoolEntry borrow(long connectTimeoutNanos, long deadline, boolean mayWait) throws IOException {
         if (shutdown) {
-            throw poolClosed();
+            throw report.poolClosed();
         }
         Listeners l = listeners;
         boolean timed = l != Listeners.NONE || leakWatch.isOn(); // only then the real clock, ~18 ns a read
@@ -216,7 +214,7 @@ public final class AddressPool {
         boolean counted = busy.in();
         PoolEntry fresh;
         try {
-            fresh = dial(connectTimeoutNanos, PoolEntry.IN_USE);
+            fresh = dialer.dialIntoPlace(connectTimeoutNanos, PoolEntry.IN_USE);
         } catch (Throwable e) {
             busy.out(counted);
             unreserve();
@@ -304,64 +302,12 @@ public final class AddressPool {
     }
 
     /**
-     * Dials a connection for a reserved place and puts it in a free slot. {@link #shutdown()} ends such a dial
-     * (its socket closed) rather than leaving a thread dialling for the whole connect timeout: it then fails with
-     * the pool's "pool closed".
-     */
-    PoolEntry dial(long connectTimeoutNanos, int state) throws IOException {
-        Link link;
-        try {
-            link = dialer.dialEndedByClose(connectTimeoutNanos, listeners);
-        } catch (AsynchronousCloseException e) {
-            if (!shutdown) {
-                throw e;
-            }
-            IOException closed = poolClosed();
-            closed.initCause(e);
-            throw closed;
-        }
-        PoolEntry entry;
-        try {
-            long now = System.nanoTime();
-            entry = new PoolEntry(link, now, state);
-            entry.startLife(now, config.maxLifetimeNanos());
-        } catch (Throwable e) {
-            discard(link, CloseReason.BROKEN);
-            throw e;
-        }
-        try {
-            entry.slot = slots.put(entry);
-        } catch (Throwable e) { // no memory for a new chunk of places
-            discard(link, CloseReason.BROKEN);
-            throw e;
-        }
-        return entry;
-    }
-
-    /**
      * Reconnect-on-send: replaces the entry's connection with a freshly dialled one (the borrower keeps its
      * place in the pool) and closes the old one. Returns the new link. {@code abort} lets a close from another
      * thread end the dial.
      */
     public Link redial(PoolEntry entry, long connectTimeoutNanos, DialAbort abort) throws IOException {
-        Link fresh = dialer.dial(connectTimeoutNanos, listeners, abort);
-        long now = System.nanoTime();
-        Link old = entry.link;
-        entry.link = fresh;
-        entry.startLife(now, config.maxLifetimeNanos());
-        discard(old, CloseReason.REPLACED);
-        return fresh;
-    }
-
-    /** Closes a link that no entry holds any more, counting and reporting it. */
-    private void discard(Link link, CloseReason reason) {
-        closed.increment();
-        lifetime.closed.increment();
-        link.abort();
-        if (log.isDebugEnabled()) {
-            log.debug("closed {} ({})", link, reason);
-        }
-        listeners.connectionClosed(address, reason);
+        return dialer.redial(entry, connectTimeoutNanos, abort);
     }
 
     // ------------------------------------------------------------------ return
@@ -420,8 +366,7 @@ public final class AddressPool {
         }
         total.decrementAndGet();
         waiters.wakeOne(); // a place is free: a waiter may dial
-        closed.increment();
-        lifetime.closed.increment();
+        report.countClose();
         if (reason == CloseReason.BROKEN || reason == CloseReason.OUT_OF_SYNC || reason == CloseReason.STALE
                 || reason == CloseReason.EJECTED) { // no goodbye to a peer that is gone or failing
             entry.link.abort();
@@ -434,32 +379,6 @@ public final class AddressPool {
         listeners.connectionClosed(address, reason);
     }
 
-    // ------------------------------------------------------------------ housekeeping
-
-    /** The acquire timeout of a caller that waited since {@code start}, with what a person needs to see why. */
-    AcquireTimeoutException exhausted(long start, int othersWaiting) {
-        acquireTimeouts.increment();
-        lifetime.acquireTimeouts.increment();
-        listeners.acquireTimedOut(address);
-        long now = System.nanoTime();
-        int idle = idleCount(false); // an entry being handed to another waiter is not free for this one
-        int all = Math.max(0, total.get());
-        AcquireTimeoutException e = new AcquireTimeoutException(config.name(), address, config.maxSize(),
-                Math.max(0, othersWaiting), TimeUnit.NANOSECONDS.toMillis(now - start), Math.max(0, all - idle), idle);
-        Exception holder = leakWatch.isOn() ? leakWatch.longestHolder(slots, now) : null;
-        if (holder != null) {
-            e.addSuppressed(holder);
-        }
-        return e;
-    }
-
-    /** Why a borrower may not wait: the group's probe looks elsewhere; a caller over the limit is refused. */
-    IOException cannotWait(int pending, int maxPending) {
-        return maxPending == Waiters.NO_WAIT ? EndpointFull.INSTANCE
-                : new PendingLimitException(NamedFailure.prefix(config.name(), address) + "every connection is in use and "
-                        + pending + " caller(s) wait already (maxPending " + maxPending + ")", pending, maxPending);
-    }
-
     // ------------------------------------------------------------------ stats and shutdown
 
     /**
@@ -470,30 +389,9 @@ public final class AddressPool {
         return busy.get();
     }
 
-    int idleCount() {
-        return idleCount(true);
-    }
-
-    /** The idle entries; with {@code held}, those held for a moment too (a check, a hand-off to a waiter). */
-    private int idleCount(boolean held) {
-        int idle = 0;
-        for (int i = 0; i < slots.length(); i++) {
-            PoolEntry e = slots.getAcquire(i);
-            if (e != null) {
-                int s = e.state();
-                if (s == PoolEntry.IDLE || held && s == PoolEntry.RESERVED) {
-                    idle++;
-                }
-            }
-        }
-        return idle;
-    }
-
+    /** Its counts now (see {@link PoolReport}). */
     public PoolStats stats() {
-        int idle = idleCount();
-        int active = Math.max(0, total.get() - fillDials.get() - idle); // a minIdle dial serves nobody yet
-        return new PoolStats(idle, active, waiters.count(), idle + active,
-                dialer.created(), closed.sum(), acquireTimeouts.sum());
+        return report.stats();
     }
 
     /** Closes the idle connections now; the borrowed ones are closed as they come back. Wakes every waiter. */
@@ -547,9 +445,5 @@ public final class AddressPool {
     /** Retires the pool if it is empty: no reservation can succeed afterwards. */
     boolean retire() {
         return total.compareAndSet(0, RETIRED);
-    }
-
-    IOException poolClosed() {
-        return new IOException(NamedFailure.prefix(config.name(), address) + "pool closed: its factory was closed");
     }
 }

@@ -70,7 +70,7 @@ public final class PoolUpkeep {
     public boolean needsFill() {
         int total = pool.total();
         return config.minIdle() > 0 && !pool.isShutdown() && total >= 0 && total < config.maxSize()
-                && pool.idleCount() < config.minIdle();
+                && pool.report.idleCount() < config.minIdle();
     }
 
     /** Claims the one fill of this pool that may run at a time; false if one is under way. */
@@ -91,7 +91,7 @@ public final class PoolUpkeep {
         // a background dial only reserves its place: borrowers finding the pool full meanwhile wait as waiters
         // (under the acquire timeout, without spinning) and are woken when the new entry becomes idle
         // such a dial is for nobody: counted apart (fillDials), it is neither active nor idle in the stats
-        while (!pool.isShutdown() && pool.idleCount() < config.minIdle()) {
+        while (!pool.isShutdown() && pool.report.idleCount() < config.minIdle()) {
             pool.fillDials.incrementAndGet(); // before the place is taken, so the stats never see it as active
             if (!pool.reserve()) {
                 pool.fillDials.decrementAndGet();
@@ -99,7 +99,7 @@ public final class PoolUpkeep {
             }
             PoolEntry entry;
             try {
-                entry = pool.dial(config.connectTimeoutNanos(), PoolEntry.RESERVED);
+                entry = pool.dialer.dialIntoPlace(config.connectTimeoutNanos(), PoolEntry.RESERVED);
             } catch (IOException e) {
                 pool.unreserve();
                 pool.fillDials.decrementAndGet();

@@ -138,7 +138,7 @@ final class Waiters {
                     node = null;
                     if (pool.isShutdown()) {
                         pool.remove(handed, CloseReason.FACTORY_CLOSED);
-                        throw pool.poolClosed();
+                        throw pool.report.poolClosed();
                     }
                     handed.setState(PoolEntry.IN_USE);
                     if (pool.fitForUse(handed, CoarseClock.now())) {
@@ -147,7 +147,7 @@ final class Waiters {
                     continue; // closed as unfit, which freed a place
                 }
                 if (pool.isShutdown()) {
-                    throw pool.poolClosed();
+                    throw pool.report.poolClosed();
                 }
                 // idle time and expiry are judged now, not when the wait began
                 PoolEntry entry = counted ? pool.takeIdle(now) : null;
@@ -175,7 +175,7 @@ final class Waiters {
                             + (onVirtualThread() ? STARVING_AFTER_NANOS : PLATFORM_STARVING_AFTER_NANOS);
                     if (!counted) {
                         if (!countIn(maxPending)) {
-                            throw pool.cannotWait(count.get(), maxPending);
+                            throw pool.report.cannotWait(count.get(), maxPending);
                         }
                         counted = true;
                     }
@@ -196,7 +196,7 @@ final class Waiters {
                     if (entry != null) {
                         return pool.handOut(entry);
                     }
-                    throw pool.exhausted(start, count.get() - 1);
+                    throw pool.report.exhausted(start, count.get() - 1);
                 }
                 LockSupport.parkNanos(this, left);
                 if (Thread.interrupted()) {
