@@ -81,33 +81,6 @@ class LoadBalancingTest {
                 a.get(0), a.get(1), a.get(2));
     }
 
-    /**
-     * A server that went away (faster than its ejection: ejection is off here) refuses its dial: round-robin then
-     * passes its turn to the next endpoint for a second, instead of failing over from it on every third call.
-     * With no retry budget each such failover would be a failed call.
-     */
-    @Test
-    void roundRobinPassesOverAnEndpointThatFailedAMomentAgo() throws IOException {
-        ThreeServers servers = closer.using(ThreeServers.plain());
-        PoolConnFactory pool = closer.using(PoolConnFactory.builder().name("lb").addresses(servers.addresses())
-                .loadBalancing(LoadBalancing.ROUND_ROBIN).outlierEjection(OutlierEjection.disabled())
-                .retryBudget(io.gtcp.RetryBudget.none()).build());
-        servers.stop(1);
-
-        int failed = 0;
-        for (int i = 0; i < 300; i++) {
-            try {
-                Calls.call(pool);
-            } catch (IOException refused) {
-                failed++;
-            }
-        }
-
-        // one refused dial per second at most: however slow the machine, far from the hundred of every third call
-        assertThat(failed).as("calls that met the stopped server").isBetween(1, 10);
-        assertThat(servers.served(0) + servers.served(2)).isEqualTo(300 - failed);
-    }
-
     @Test
     void roundRobinGivesASlowServerItsThirdAnyway() throws Exception {
         ThreeServers servers = closer.using(ThreeServers.plain());
