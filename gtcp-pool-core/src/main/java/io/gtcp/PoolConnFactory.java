@@ -1,17 +1,15 @@
 package io.gtcp;
 
-import io.gtcp.internal.pool.AddressPool;
-import io.gtcp.internal.pool.AddressPools;
-import io.gtcp.internal.group.EndpointCheck;
 import io.gtcp.internal.call.ExchangeCall;
 import io.gtcp.internal.call.RetryAllowance;
-import io.gtcp.internal.group.EndpointAddress;
+import io.gtcp.internal.group.EndpointCheck;
 import io.gtcp.internal.group.EndpointGroup;
-import io.gtcp.internal.group.EndpointPools;
+import io.gtcp.internal.group.FactoryPools;
 import io.gtcp.internal.group.GroupConfig;
 import io.gtcp.internal.group.StartLine;
-import io.gtcp.internal.io.Addresses;
 import io.gtcp.internal.io.Deadlines;
+import io.gtcp.internal.pool.AddressPool;
+import io.gtcp.internal.pool.AddressPools;
 import io.gtcp.internal.pool.Listeners;
 import io.gtcp.internal.pool.PoolConfig;
 import io.gtcp.internal.pool.PoolEntry;
@@ -77,34 +75,18 @@ public final class PoolConnFactory implements Closeable {
     private final ExchangeCall exchanges;
     private volatile boolean closed;
 
-    private PoolConnFactory(PoolConfig config, GroupConfig group, Listeners listeners, RetryAllowance retries,
-                            boolean idempotent) {
+    private PoolConnFactory(PoolConfig config, GroupConfig group, Listeners listeners, boolean idempotent) {
         this.config = config;
-        this.retries = retries;
-        this.pools = new AddressPools(config, listeners, this::retirable);
-        try {
-            this.endpointGroup = group.isConfigured() ? EndpointGroup.start(config.name(), group, new GroupPools(),
-                    pools.scheduler(), retries, startWaitNanos(config)) : null;
-        } catch (Throwable e) { // a build() that throws leaves no thread behind
-            pools.close();
-            throw e;
-        }
+        this.retries = (RetryAllowance) config.retries();
+        FactoryPools started = new FactoryPools(config, group, listeners, retries);
+        this.pools = started.pools();
+        this.endpointGroup = started.group();
         this.exchanges = endpointGroup == null ? null
                 : new ExchangeCall(endpointGroup, retries, idempotent, config.connectTimeoutNanos());
         this.endpointSource = group.isConfigured() ? StartLine.source(group) : null;
         if (log.isInfoEnabled()) {
             log.info("pool {}{}", StartLine.of(config, group), idempotent ? ", idempotent" : "");
         }
-    }
-
-    /**
-     * How long {@code build()} (and a {@code get()} on an empty group) waits for a name resolution or a discovery
-     * poll: the connect timeout, or the default one when the connect timeout is unlimited, so that nothing
-     * blocks an application's start for good.
-     */
-    private static long startWaitNanos(PoolConfig config) {
-        long connect = config.connectTimeoutNanos();
-        return connect > 0 ? connect : DEFAULT_CONNECT_TIMEOUT.toNanos();
     }
 
     public static Builder builder() {
@@ -338,12 +320,6 @@ public final class PoolConnFactory implements Closeable {
 
     // ------------------------------------------------------------------ lifecycle
 
-    /** Whether an unused pool may be retired or replaced: any but the group's endpoints'. */
-    private boolean retirable(AddressPool pool) {
-        EndpointGroup group = endpointGroup;
-        return group == null || !group.owns(pool);
-    }
-
     /**
      * Closes idle connections now and borrowed ones as they come back; stops the housekeeping, filler and refresh
      * threads (a background dial in progress is interrupted), so no thread of this factory outlives it.
@@ -368,68 +344,19 @@ public final class PoolConnFactory implements Closeable {
                 + ", max " + config.maxSize() + (closed ? ", closed" : "") + "]";
     }
 
-    /** The group's endpoints are pools of {@link #pools} like any address; the group says which exist. */
-    private final class GroupPools implements EndpointPools {
-
-        @Override
-        public AddressPool open(EndpointAddress endpoint) {
-            return pools.open(endpoint.address(), endpoint.dialAs(), endpoint.target(),
-                    PoolConnFactory.this::retirable);
-        }
-
-        @Override
-        public void drain(AddressPool pool) {
-            pools.drain(pool);
-        }
-
-        @Override
-        public Listeners listeners() {
-            return pools.listeners();
-        }
-    }
-
     /**
      * Settings of a {@link PoolConnFactory}. Every value is checked here: a bad one is an
      * {@link IllegalArgumentException} naming the setting.
      */
     public static final class Builder {
-        private String name = DEFAULT_NAME;
-        private String address;
-        private Duration ttl = DEFAULT_TTL;
-        private Duration maxLifetime = Duration.ZERO;
-        private int maxSize = DEFAULT_MAX_SIZE;
-        private int minIdle;
-        private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration readTimeout = Duration.ZERO;
-        private Duration writeTimeout = Duration.ZERO;
-        private Retry retry = Retry.NONE;
-        private boolean validateOnBorrow = true;
-        private Duration checkIdleAfter = MAX_CHECK_IDLE_AFTER;
-        private SSLContext sslContext;
-        private Duration leakDetectionThreshold = Duration.ZERO;
-        private Listeners listeners = Listeners.NONE;
-        private java.util.List<String> entries = java.util.List.of();
-        private EndpointSource endpointSource;
-        private LoadBalancing loadBalancing = LoadBalancing.LEAST_BUSY;
-        private OutlierEjection outlierEjection = OutlierEjection.defaults();
-        private AddressResolver resolver = AddressResolver.system();
-        private Duration refreshEvery = DEFAULT_REFRESH_EVERY;
-        private ExchangeObserver exchangeObserver = ExchangeObserver.NONE;
-        private String addressHint = "set Builder.address";
-        private boolean idempotent;
-        private RetryBudget retryBudget = RetryBudget.defaults();
-        private int maxPending = -1;
+        private final FactorySettings settings = new FactorySettings();
 
         private Builder() {
         }
 
         /** A name for logs, the housekeeping thread and the {@code pool} metrics tag; default "default". */
         public Builder name(String name) {
-            if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("name must not be blank");
-            }
-            this.name = name;
+            settings.name(name);
             return this;
         }
 
@@ -438,11 +365,7 @@ public final class PoolConnFactory implements Closeable {
          * name is resolved when the factory is built and again every {@link #refreshEvery}.
          */
         public Builder address(String address) {
-            this.address = address == null ? null : Addresses.validate(address);
-            if (address != null && Addresses.host(address).isEmpty()) {
-                throw new IllegalArgumentException("invalid address '" + address + "': a host is needed");
-            }
-            this.entries = address == null ? java.util.List.of() : java.util.List.of(address);
+            settings.address(address);
             return this;
         }
 
@@ -451,125 +374,97 @@ public final class PoolConnFactory implements Closeable {
          * name that resolves to several addresses stands for one endpoint per address. Replaces {@link #address}.
          */
         public Builder addresses(String... addresses) {
-            if (addresses == null) {
-                throw new IllegalArgumentException("addresses must not be null");
-            }
-            return addresses(java.util.Arrays.asList(addresses));
+            settings.addresses(addresses);
+            return this;
         }
 
         /** Like {@link #addresses(String...)}. */
         public Builder addresses(java.util.List<String> addresses) {
-            if (addresses == null) {
-                throw new IllegalArgumentException("addresses must not be null");
-            }
-            java.util.List<String> checked = new java.util.ArrayList<>(addresses.size());
-            for (String a : addresses) {
-                if (a == null || Addresses.host(Addresses.validate(a)).isEmpty()) {
-                    throw new IllegalArgumentException("invalid address '" + a + "': expected host:port");
-                }
-                checked.add(a);
-            }
-            this.entries = java.util.List.copyOf(checked);
-            this.address = checked.size() == 1 ? checked.get(0) : null;
+            settings.addresses(addresses);
             return this;
         }
 
         /** A dynamic group: the endpoints come from {@code source}, polled every {@link #refreshEvery}. */
         public Builder endpointSource(EndpointSource source) {
-            this.endpointSource = source;
+            settings.endpointSource(source);
             return this;
         }
 
         /** How {@link #get()} picks an endpoint of the group; default {@link LoadBalancing#LEAST_BUSY}. */
         public Builder loadBalancing(LoadBalancing policy) {
-            if (policy == null) {
-                throw new IllegalArgumentException("loadBalancing must not be null");
-            }
-            this.loadBalancing = policy;
+            settings.loadBalancing(policy);
             return this;
         }
 
         /** When failing endpoints leave the rotation; default {@link OutlierEjection#defaults()}. */
         public Builder outlierEjection(OutlierEjection ejection) {
-            if (ejection == null) {
-                throw new IllegalArgumentException("outlierEjection must not be null");
-            }
-            this.outlierEjection = ejection;
+            settings.outlierEjection(ejection);
             return this;
         }
 
         /** How host names of the group become IP addresses; default {@link java.net.InetAddress#getAllByName}. */
         public Builder resolver(AddressResolver resolver) {
-            if (resolver == null) {
-                throw new IllegalArgumentException("resolver must not be null");
-            }
-            this.resolver = resolver;
+            settings.resolver(resolver);
             return this;
         }
 
         /** How often names are resolved again and the endpoint source polled; default 30 s; zero: never. */
         public Builder refreshEvery(Duration interval) {
-            this.refreshEvery = nonNegative(interval, "refreshEvery");
+            settings.refreshEvery(interval);
             return this;
         }
 
         /** How long a connection may stay idle in the pool; default 600 s; zero: forever. */
         public Builder ttl(Duration idleTtl) {
-            this.ttl = nonNegative(idleTtl, "ttl");
+            settings.ttl(idleTtl);
             return this;
         }
 
         /** How long a connection may live at all (minus up to 2.5% spread); default zero: no limit. */
         public Builder maxLifetime(Duration maxLifetime) {
-            this.maxLifetime = nonNegative(maxLifetime, "maxLifetime");
+            settings.maxLifetime(maxLifetime);
             return this;
         }
 
         /** The most connections per address, idle and borrowed together; default 64. */
         public Builder maxSize(int maxPerAddress) {
-            if (maxPerAddress < 1) {
-                throw new IllegalArgumentException("maxSize must be at least 1: " + maxPerAddress);
-            }
-            this.maxSize = maxPerAddress;
+            settings.maxSize(maxPerAddress);
             return this;
         }
 
         /** How many idle connections the housekeeper keeps ready per address; default 0. */
         public Builder minIdle(int minIdlePerAddress) {
-            if (minIdlePerAddress < 0) {
-                throw new IllegalArgumentException("minIdle must not be negative: " + minIdlePerAddress);
-            }
-            this.minIdle = minIdlePerAddress;
+            settings.minIdle(minIdlePerAddress);
             return this;
         }
 
         /** How long {@code get} waits for a free connection when the pool is at max size; default 30 s; zero: no wait. */
         public Builder acquireTimeout(Duration timeout) {
-            this.acquireTimeout = nonNegative(timeout, "acquireTimeout");
+            settings.acquireTimeout(timeout);
             return this;
         }
 
         /** The dial timeout (TCP connect, and the TLS handshake); default 30 s; zero: no limit. */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = nonNegative(timeout, "connectTimeout");
+            settings.connectTimeout(timeout);
             return this;
         }
 
         /** The longest a receive operation (one call) may take; default zero: no limit. */
         public Builder readTimeout(Duration timeout) {
-            this.readTimeout = nonNegative(timeout, "readTimeout");
+            settings.readTimeout(timeout);
             return this;
         }
 
         /** The longest a send operation (one call) may take; default zero: no limit. */
         public Builder writeTimeout(Duration timeout) {
-            this.writeTimeout = nonNegative(timeout, "writeTimeout");
+            settings.writeTimeout(timeout);
             return this;
         }
 
         /** The retry of calls that pass none; default none. */
         public Builder retry(Retry retry) {
-            this.retry = retry == null ? Retry.NONE : retry;
+            settings.retry(retry);
             return this;
         }
 
@@ -579,7 +474,7 @@ public final class PoolConnFactory implements Closeable {
          * as gtcp does: a connection the server closed then fails its next exchange.
          */
         public Builder validateOnBorrow(boolean validate) {
-            this.validateOnBorrow = validate;
+            settings.validateOnBorrow(validate);
             return this;
         }
 
@@ -588,30 +483,25 @@ public final class PoolConnFactory implements Closeable {
          * skip the check, which costs a few microseconds. Default and maximum 500 ms; zero checks every borrow.
          */
         public Builder checkIdleAfter(Duration idle) {
-            nonNegative(idle, "checkIdleAfter");
-            if (idle.compareTo(MAX_CHECK_IDLE_AFTER) > 0) {
-                throw new IllegalArgumentException("checkIdleAfter must not exceed " + MAX_CHECK_IDLE_AFTER.toMillis()
-                        + " ms: " + idle);
-            }
-            this.checkIdleAfter = idle;
+            settings.checkIdleAfter(idle);
             return this;
         }
 
         /** Dial TLS with this context (host name verification on); default none: plain TCP. */
         public Builder sslContext(SSLContext context) {
-            this.sslContext = context;
+            settings.sslContext(context);
             return this;
         }
 
         /** Log a warning, with the borrower's stack, for a connection held longer; default zero: off. */
         public Builder leakDetectionThreshold(Duration threshold) {
-            this.leakDetectionThreshold = nonNegative(threshold, "leakDetectionThreshold");
+            settings.leakDetectionThreshold(threshold);
             return this;
         }
 
         /** Observes each sendRecv* / sendRecvPkg* exchange on the pooled connections (tracing); default none. */
         public Builder exchangeObserver(ExchangeObserver observer) {
-            this.exchangeObserver = observer == null ? ExchangeObserver.NONE : observer;
+            settings.exchangeObserver(observer);
             return this;
         }
 
@@ -624,16 +514,13 @@ public final class PoolConnFactory implements Closeable {
          * without replying is sent again, so only say true of requests that may be processed twice.
          */
         public Builder idempotent(boolean idempotent) {
-            this.idempotent = idempotent;
+            settings.idempotent(idempotent);
             return this;
         }
 
         /** How many attempts after a call's first the factory may make; default {@link RetryBudget#defaults()}. */
         public Builder retryBudget(RetryBudget budget) {
-            if (budget == null) {
-                throw new IllegalArgumentException("retryBudget must not be null");
-            }
-            this.retryBudget = budget;
+            settings.retryBudget(budget);
             return this;
         }
 
@@ -643,10 +530,7 @@ public final class PoolConnFactory implements Closeable {
          * group were tried for a free place.
          */
         public Builder maxPending(int maxPending) {
-            if (maxPending < -1) {
-                throw new IllegalArgumentException("maxPending must be -1 (no limit) or more: " + maxPending);
-            }
-            this.maxPending = maxPending;
+            settings.maxPending(maxPending);
             return this;
         }
 
@@ -656,45 +540,20 @@ public final class PoolConnFactory implements Closeable {
          * starter: "set gtcp.pool.address").
          */
         public Builder addressHint(String hint) {
-            if (hint == null || hint.isBlank()) {
-                throw new IllegalArgumentException("addressHint must not be blank");
-            }
-            this.addressHint = hint;
+            settings.addressHint(hint);
             return this;
         }
 
         /** Adds a listener of pool events (metrics, health). */
         public Builder listener(PoolListener listener) {
-            if (listener == null) {
-                throw new IllegalArgumentException("listener must not be null");
-            }
-            this.listeners = listeners.with(listener);
+            settings.listener(listener);
             return this;
         }
 
         public PoolConnFactory build() {
-            if (minIdle > maxSize) {
-                throw new IllegalArgumentException("minIdle (" + minIdle + ") must not exceed maxSize (" + maxSize + ")");
-            }
-            PoolConfig config = new PoolConfig(name, address,
-                    Deadlines.nanos(ttl, "ttl"), Deadlines.nanos(maxLifetime, "maxLifetime"), maxSize, minIdle,
-                    Deadlines.nanos(acquireTimeout, "acquireTimeout"), Deadlines.nanos(connectTimeout, "connectTimeout"),
-                    Deadlines.nanos(readTimeout, "readTimeout"), Deadlines.nanos(writeTimeout, "writeTimeout"),
-                    retry, validateOnBorrow, Deadlines.nanos(checkIdleAfter, "checkIdleAfter"), sslContext, Deadlines.nanos(leakDetectionThreshold, "leakDetectionThreshold"),
-                    exchangeObserver, addressHint, maxPending, new RetryAllowance(retryBudget));
-            GroupConfig group = new GroupConfig(endpointSource != null ? java.util.List.of() : entries, endpointSource,
-                    loadBalancing, outlierEjection, resolver, Deadlines.nanos(refreshEvery, "refreshEvery"));
-            return new PoolConnFactory(config, group, listeners, (RetryAllowance) config.retries(), idempotent);
+            PoolConfig config = settings.poolConfig();
+            return new PoolConnFactory(config, settings.groupConfig(), settings.listeners(), settings.idempotent());
         }
 
-        private static Duration nonNegative(Duration value, String what) {
-            if (value == null) {
-                throw new IllegalArgumentException(what + " must not be null");
-            }
-            if (value.isNegative()) {
-                throw new IllegalArgumentException(what + " must not be negative: " + value);
-            }
-            return value;
-        }
     }
 }

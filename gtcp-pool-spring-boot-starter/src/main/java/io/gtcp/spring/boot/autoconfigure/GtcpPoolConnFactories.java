@@ -2,6 +2,8 @@ package io.gtcp.spring.boot.autoconfigure;
 
 import io.gtcp.PoolConnFactory;
 
+import java.util.ArrayList;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -71,7 +73,7 @@ public class GtcpPoolConnFactories {
         GtcpPoolProperties properties = this.binder.bind(DEFAULT_PREFIX, Bindable.of(GtcpPoolProperties.class))
             .orElseGet(GtcpPoolProperties::new);
         if (setsTarget(this.binder, root)) {
-            properties.clearTarget();
+            clearTarget(properties);
         }
         this.binder.bind(root, Bindable.ofInstance(properties));
         properties.setName(name);
@@ -88,6 +90,16 @@ public class GtcpPoolConnFactories {
             this.discoveryGroups.register(factory, properties.getDiscovery().getPollUntilHeartbeat());
         }
         return factory;
+    }
+
+    /**
+     * Forgets where get() connects to (address, addresses, discovery), so that a named pool that says where it
+     * connects does not also inherit the default pool's answer.
+     */
+    private static void clearTarget(GtcpPoolProperties properties) {
+        properties.setAddress(null);
+        properties.setAddresses(new ArrayList<>());
+        properties.getDiscovery().setServiceId(null);
     }
 
     private static boolean setsTarget(Binder binder, ConfigurationPropertyName root) {

@@ -37,54 +37,34 @@ public class GtcpPoolProperties {
      */
     private LoadBalancing loadBalancing = LoadBalancing.LEAST_BUSY;
 
-    /**
-     * How often host names of the group are resolved again and the discovery service polled; 0 means never.
-     */
+    /** How often host names of the group are resolved again and the discovery service polled; 0 means never. */
     private Duration refreshEvery = Duration.ofSeconds(30);
 
-    /**
-     * Name of the pool: the "pool" tag of its metrics and the name of its housekeeping thread.
-     */
+    /** Name of the pool: the "pool" tag of its metrics and the name of its housekeeping thread. */
     private String name = "default";
 
-    /**
-     * How long a connection may stay idle in the pool before it is closed; 0 keeps idle connections forever.
-     */
+    /** How long a connection may stay idle in the pool before it is closed; 0 keeps idle connections forever. */
     private Duration ttl = Duration.ofSeconds(600);
 
-    /**
-     * How long a connection may live at all before it is replaced; 0 means no limit.
-     */
+    /** How long a connection may live at all before it is replaced; 0 means no limit. */
     private Duration maxLifetime = Duration.ZERO;
 
-    /**
-     * Maximum number of connections per address, idle and borrowed together.
-     */
+    /** Maximum number of connections per address, idle and borrowed together. */
     private int maxSize = 64;
 
-    /**
-     * Number of idle connections kept ready per address.
-     */
+    /** Number of idle connections kept ready per address. */
     private int minIdle = 0;
 
-    /**
-     * How long get() waits for a free connection when the pool is at its maximum size; 0 fails at once.
-     */
+    /** How long get() waits for a free connection when the pool is at its maximum size; 0 fails at once. */
     private Duration acquireTimeout = Duration.ofSeconds(30);
 
-    /**
-     * Timeout of dialling a new connection (TCP connect and TLS handshake); 0 means no limit.
-     */
+    /** Timeout of dialling a new connection (TCP connect and TLS handshake); 0 means no limit. */
     private Duration connectTimeout = Duration.ofSeconds(30);
 
-    /**
-     * Longest time one receive call may take; 0 means no limit.
-     */
+    /** Longest time one receive call may take; 0 means no limit. */
     private Duration readTimeout = Duration.ZERO;
 
-    /**
-     * Longest time one send call may take; 0 means no limit.
-     */
+    /** Longest time one send call may take; 0 means no limit. */
     private Duration writeTimeout = Duration.ZERO;
 
     /**
@@ -293,32 +273,16 @@ public class GtcpPoolProperties {
         return this.discovery;
     }
 
-    /**
-     * Forgets where get() connects to (address, addresses, discovery), so that a named pool that says where it
-     * connects does not also inherit the default pool's answer.
-     */
-    void clearTarget() {
-        this.address = null;
-        this.addresses = new ArrayList<>();
-        this.discovery.setServiceId(null);
-    }
-
     /** When failing endpoints of the group leave the rotation for a while. */
     public static class OutlierEjection {
 
-        /**
-         * Failures in a row (failed dials or operations) after which an endpoint is skipped; 0 never ejects.
-         */
+        /** Failures in a row (failed dials or operations) after which an endpoint is skipped; 0 never ejects. */
         private int consecutiveFailures = 5;
 
-        /**
-         * How long an endpoint is skipped the first time; each ejection in a row multiplies it, up to 10 times.
-         */
+        /** How long an endpoint is skipped the first time; each ejection in a row multiplies it, up to 10 times. */
         private Duration baseEjectionTime = Duration.ofSeconds(10);
 
-        /**
-         * Most endpoints of the group ejected at once, in percent (rounded down, but at least one of two or more).
-         */
+        /** Most endpoints of the group ejected at once, in percent (rounded down, but at least one of two or more). */
         private int maxEjectionPercent = 50;
 
         public int getConsecutiveFailures() {
@@ -398,19 +362,13 @@ public class GtcpPoolProperties {
      */
     public static class RetryBudget {
 
-        /**
-         * Attempts after the first allowed per call made in the window, 0.2 being 20 percent.
-         */
+        /** Attempts after the first allowed per call made in the window, 0.2 being 20 percent. */
         private double ratio = 0.2;
 
-        /**
-         * Attempts after the first allowed per second whatever the traffic.
-         */
+        /** Attempts after the first allowed per second whatever the traffic. */
         private int minPerSecond = 10;
 
-        /**
-         * How far back calls and attempts are counted, from 1s to 1h.
-         */
+        /** How far back calls and attempts are counted, from 1s to 1h. */
         private Duration window = Duration.ofSeconds(10);
 
         public double getRatio() {
@@ -441,14 +399,10 @@ public class GtcpPoolProperties {
     /** The retry of send and receive calls that pass none of their own. */
     public static class Retry {
 
-        /**
-         * How many more attempts a failed send or receive gets; 0 means none.
-         */
+        /** How many more attempts a failed send or receive gets; 0 means none. */
         private int count = 0;
 
-        /**
-         * Pause between two attempts of a failed send or receive.
-         */
+        /** Pause between two attempts of a failed send or receive. */
         private Duration interval = Duration.ofMillis(100);
 
         public int getCount() {
