@@ -1,10 +1,8 @@
 package io.gtcp.internal.group;
 
-import io.gtcp.AcquireTimeoutException;
 import io.gtcp.CloseReason;
 import io.gtcp.Conn;
 import io.gtcp.EndpointStatus;
-import io.gtcp.PendingLimitException;
 import io.gtcp.internal.io.Deadlines;
 import io.gtcp.internal.io.RetryGate;
 import io.gtcp.internal.pool.AddressPool;
@@ -12,7 +10,6 @@ import io.gtcp.internal.pool.EndpointFull;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +32,9 @@ import org.slf4j.LoggerFactory;
  * snapshot. The clock is read only while some endpoint is ejected, to notice when its time is up; a timer on the
  * factory's scheduler notices it too, so a restore is reported even with no traffic.
  *
- * <p><b>Why failover lives here.</b> The group is the only place that knows the alternatives: when the dial to the
- * chosen endpoint fails, the same {@code get()} tries the other usable endpoints in list order, then the ejected
- * ones as a last resort, each at most once, so a caller sees a dead server only when every server failed it (the
- * first failure is thrown, the others suppressed). A full pool (acquire timeout), an interrupt or a closed
- * factory is the caller's answer at once: another endpoint would not change it.
+ * <p><b>Why failover lives here.</b> The group is the only place that knows the alternatives: when the chosen
+ * endpoint cannot serve a borrow (a failed dial, a full pool, an endpoint a re-sent call already failed on), the
+ * same {@code get()} goes elsewhere, by the rules its {@link Detours} keep.
  */
 public final class EndpointGroup {
 
@@ -51,8 +46,8 @@ public final class EndpointGroup {
     private final Balancer balancer;
     private final OutlierDetector detector;
     private final Refresher refresher;
-    /** The factory's retry budget: each failover dial is an attempt after the call's first. */
-    private final RetryGate retries;
+    /** Where a borrow goes when its pick cannot serve it. */
+    private final Detours detours;
     /** Guards every change of membership and of the endpoints' ejection state. */
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Members members = Members.NONE;
@@ -63,12 +58,12 @@ public final class EndpointGroup {
     private EndpointGroup(String name, GroupConfig config, EndpointPools pools, ScheduledExecutorService timer,
                           RetryGate retries) {
         this.name = name;
-        this.retries = retries;
         this.pools = pools;
         this.timer = timer;
         this.balancer = Balancer.of(config.loadBalancing());
         this.detector = new OutlierDetector(config.outlierEjection());
         this.refresher = new Refresher(name, config, this);
+        this.detours = new Detours(this, name, balancer, retries);
     }
 
     /**
@@ -114,85 +109,20 @@ public final class EndpointGroup {
             candidates = m.usable.length > 0 ? m.usable : m.all;
         }
         Endpoint chosen = balancer.pick(candidates);
-        if (avoid != null && avoided(chosen, avoid, alsoAvoid)) {
-            chosen = notAvoided(m, candidates, chosen, avoid, alsoAvoid);
+        if (avoid != null && Detours.avoided(chosen, avoid, alsoAvoid)) {
+            chosen = Detours.notAvoided(m, candidates, chosen, avoid, alsoAvoid);
         }
         T conn;
         try {
             conn = opener.open(chosen.pool, connectTimeoutNanos, deadline, candidates.length == 1);
         } catch (EndpointFull full) {
-            return elsewhereOrWait(m, candidates, chosen, opener, connectTimeoutNanos, deadline, avoid, alsoAvoid);
+            return detours.elsewhereOrWait(m, candidates, chosen, opener, connectTimeoutNanos, deadline, avoid,
+                    alsoAvoid);
         } catch (IOException failed) {
-            return failover(m, chosen, failed, opener, connectTimeoutNanos, deadline, true, avoid, alsoAvoid);
+            return detours.failover(m, chosen, failed, opener, connectTimeoutNanos, deadline, true, avoid, alsoAvoid);
         }
-        return conn != null ? conn : failover(m, chosen, left(chosen, null), opener, connectTimeoutNanos, deadline,
-                true, avoid, alsoAvoid);
-    }
-
-    /**
-     * For a re-send whose pick is an endpoint that already failed the call: the next candidate that did not, else
-     * (every usable endpoint failed it) an ejected endpoint that did not, which is a better bet than a server that
-     * has just failed this very request; else the pick itself.
-     */
-    private static Endpoint notAvoided(Members m, Endpoint[] candidates, Endpoint chosen, AddressPool avoid,
-                                       AddressPool alsoAvoid) {
-        int from = indexOf(candidates, chosen);
-        for (int k = 1; k < candidates.length; k++) {
-            Endpoint next = candidates[(from + k) % candidates.length];
-            if (!avoided(next, avoid, alsoAvoid)) {
-                return next;
-            }
-        }
-        for (Endpoint e : m.all) {
-            if (!avoided(e, avoid, alsoAvoid)) {
-                return e;
-            }
-        }
-        return chosen;
-    }
-
-    private static boolean avoided(Endpoint e, AddressPool avoid, AddressPool alsoAvoid) {
-        return e.pool == avoid || e.pool == alsoAvoid;
-    }
-
-    /**
-     * Every place of {@code chosen} is taken: the first other candidate that has a free place (an idle connection
-     * or room to dial), else a wait for {@code chosen}, bounded by {@code maxPending}. A full endpoint never makes
-     * a caller wait while another has a free place, whatever the balancing policy picked. The endpoints a call's
-     * earlier attempts failed on ({@code avoid}, {@code alsoAvoid}) are not among the others: an idempotent
-     * re-send must not land on an idle connection of the server that just failed it (a draining server closes
-     * those).
-     */
-    private <T> T elsewhereOrWait(Members m, Endpoint[] candidates, Endpoint chosen, ConnectionOpener<T> opener,
-                                  long connectTimeoutNanos, long deadline, AddressPool avoid, AddressPool alsoAvoid)
-            throws IOException {
-        int from = indexOf(candidates, chosen);
-        for (int k = 1; k < candidates.length; k++) {
-            Endpoint next = candidates[(from + k) % candidates.length];
-            if (avoid != null && avoided(next, avoid, alsoAvoid)) {
-                continue;
-            }
-            try {
-                T conn = opener.open(next.pool, connectTimeoutNanos, deadline, false);
-                if (conn != null) {
-                    return conn;
-                }
-            } catch (EndpointFull full) {
-                // no free place there either
-            } catch (IOException e) {
-                if (!movesOn(e)) {
-                    throw e;
-                } // a failed dial there: its pool counted it; waiting for the chosen one is still the way on
-            }
-        }
-        T conn;
-        try {
-            conn = opener.open(chosen.pool, connectTimeoutNanos, deadline, true);
-        } catch (IOException failed) {
-            return failover(m, chosen, failed, opener, connectTimeoutNanos, deadline, true, avoid, alsoAvoid);
-        }
-        return conn != null ? conn : failover(m, chosen, left(chosen, null), opener, connectTimeoutNanos, deadline,
-                true, avoid, alsoAvoid);
+        return conn != null ? conn : detours.failover(m, chosen, detours.left(chosen, null), opener,
+                connectTimeoutNanos, deadline, true, avoid, alsoAvoid);
     }
 
     /**
@@ -221,136 +151,15 @@ public final class EndpointGroup {
         return m;
     }
 
-    /**
-     * After {@code chosen} failed: every other endpoint of {@code m} once, the usable ones first, in list order
-     * from the one after it, each an attempt the retry budget must allow and the deadline leave time for. The
-     * endpoints a re-sent call already failed on ({@code avoid}, {@code alsoAvoid}; null: none) come last: an
-     * idle connection of a server that has just failed the request may be one it is closing. An endpoint that
-     * left the group meanwhile (a refresh drained it) is passed over, and if only such endpoints failed, the call
-     * starts once more on the new membership.
-     */
-    private <T> T failover(Members m, Endpoint chosen, IOException failure, ConnectionOpener<T> opener,
-                           long connectTimeoutNanos, long deadline, boolean mayRestart, AddressPool avoid,
-                           AddressPool alsoAvoid) throws IOException {
-        if (!movesOn(failure)) {
-            throw failure;
-        }
-        IOException first = chosen.member ? failure : null;
-        IOException drained = chosen.member ? null : failure;
-        Endpoint[] all = m.all;
-        int from = m.indexOf(chosen);
-        int passes = avoid == null ? 2 : 3;
-        for (int pass = 0; pass < passes; pass++) {
-            boolean usable = pass == 0;
-            boolean lastResort = pass == 2;
-            for (int k = 1; k < all.length; k++) {
-                int i = (from + k) % all.length;
-                Endpoint next = all[i];
-                if (avoid != null && avoided(next, avoid, alsoAvoid) != lastResort
-                        || !lastResort && m.isUsable(i) != usable) {
-                    continue;
-                }
-                mayTryAnother(first != null ? first : drained, deadline);
-                try {
-                    T conn = opener.open(next.pool, connectTimeoutNanos, deadline, true);
-                    if (conn != null) {
-                        return conn;
-                    }
-                    drained = left(next, null);
-                } catch (IOException e) {
-                    if (!movesOn(e)) {
-                        addSuppressed(e, first != null ? first : drained);
-                        throw e;
-                    }
-                    if (!next.member) {
-                        drained = left(next, e);
-                    } else if (first == null) {
-                        first = e;
-                    } else {
-                        first.addSuppressed(e);
-                    }
-                }
-            }
-        }
-        if (first == null && mayRestart && members != m) {
-            return restart(opener, connectTimeoutNanos, deadline, drained);
-        }
-        throw first != null ? first : drained;
-    }
-
-    /** One more try on the current membership, after every endpoint tried had left the group. */
-    private <T> T restart(ConnectionOpener<T> opener, long connectTimeoutNanos, long deadline, IOException drained)
-            throws IOException {
-        Members m = members;
-        Endpoint[] candidates = m.usable.length > 0 ? m.usable : m.all;
-        if (candidates.length == 0) {
-            throw closed ? closedException() : empty();
-        }
-        mayTryAnother(drained, deadline);
-        Endpoint chosen = balancer.pick(candidates);
-        try {
-            T conn = opener.open(chosen.pool, connectTimeoutNanos, deadline, true);
-            if (conn != null) {
-                return conn;
-            }
-            return failover(m, chosen, left(chosen, null), opener, connectTimeoutNanos, deadline, false, null, null);
-        } catch (IOException failed) {
-            addSuppressed(failed, drained);
-            return failover(m, chosen, failed, opener, connectTimeoutNanos, deadline, false, null, null);
-        }
-    }
-
-    /**
-     * Before a failover attempt: throws {@code failure} (the one at hand) if the retry budget refuses the attempt,
-     * or a {@link SocketTimeoutException} caused by it if the call's deadline has passed.
-     */
-    private void mayTryAnother(IOException failure, long deadline) throws IOException {
-        if (deadline != Deadlines.NONE && deadline - System.nanoTime() <= 0) {
-            SocketTimeoutException e = new SocketTimeoutException("the call's deadline passed before another endpoint"
-                    + " of group '" + name + "' could be tried (" + failure + ")");
-            e.initCause(failure);
-            throw e;
-        }
-        if (!retries.tryAttempt()) {
-            throw failure;
-        }
-    }
-
-    private static int indexOf(Endpoint[] endpoints, Endpoint endpoint) {
-        for (int i = 0; i < endpoints.length; i++) {
-            if (endpoints[i] == endpoint) {
-                return i;
-            }
-        }
-        return 0;
-    }
-
-    /** Whether a failed borrow should move on to another endpoint: a failed dial does; see the class comment. */
-    private boolean movesOn(IOException e) {
-        if (closed || e instanceof AcquireTimeoutException || e instanceof PendingLimitException
-                || Thread.currentThread().isInterrupted()) {
-            return false;
-        }
-        return !(e instanceof InterruptedIOException) || e instanceof SocketTimeoutException;
-    }
-
-    private IOException left(Endpoint endpoint, IOException cause) {
-        return new IOException("endpoint " + endpoint + " left group '" + name + "' while it was chosen", cause);
-    }
-
-    private static void addSuppressed(IOException to, IOException other) {
-        if (other != null && other != to) {
-            to.addSuppressed(other);
-        }
-    }
-
-    private IOException empty() {
+    /** The failure of a borrow that found the group empty, with the last refresh problem if any. */
+    IOException empty() {
         Exception why = problem;
         String message = "endpoint group '" + name + "' has no endpoints";
         return why == null ? new IOException(message) : new IOException(message + ": " + why, why);
     }
 
-    private IOException closedException() {
+    /** The failure of a borrow from a closed group. */
+    IOException closedException() {
         return new IOException("pool closed: the factory '" + name + "' was closed");
     }
 
@@ -582,6 +391,11 @@ public final class EndpointGroup {
     }
 
     /** Whether the factory closed the group. */
+    /** The published membership. */
+    Members members() {
+        return members;
+    }
+
     public boolean isClosed() {
         return closed;
     }
