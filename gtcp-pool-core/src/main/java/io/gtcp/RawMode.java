@@ -44,6 +44,7 @@ final class RawMode {
     static byte[] recv(Conn c, int length, long callDeadline, Retry[] retry) throws IOException {
         Retry r = c.retry(retry);
         Link l = c.begin();
+        long taken = l.taken();
         try {
             c.awaitingMessage();
             byte[] data = receive(c, l, length, c.readDeadline(callDeadline), r);
@@ -51,7 +52,8 @@ final class RawMode {
             c.succeeded();
             return data;
         } catch (EOFException e) {
-            c.endedBetweenMessages = length <= 0; // those reads end the stream only before reading a byte
+            // the stream ended between two messages if this read took no byte of one (a read of any length)
+            c.endedBetweenMessages = length <= 0 || l.taken() == taken;
             throw c.failed(e);
         } catch (IOException e) {
             throw c.failed(e);

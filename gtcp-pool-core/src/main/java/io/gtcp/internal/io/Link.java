@@ -332,6 +332,14 @@ public final class Link implements Closeable {
         return received;
     }
 
+    /**
+     * Bytes callers took from the link over its life: a caller that reads this before a read and again after its
+     * end of stream knows whether the read had taken any byte (an end between two messages, or one cut short).
+     */
+    public long taken() {
+        return received - (lim - pos);
+    }
+
     // ------------------------------------------------------------------ health
 
     /** True when bytes nobody read are in the buffer or the stream has ended; no system call. */
