@@ -2,6 +2,7 @@ package io.gtcp.internal.pool;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The time the borrow and return path judges idle time and expiry by: {@link System#nanoTime()} as one ticking
@@ -33,7 +34,12 @@ public final class CoarseClock {
     static final long SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private static volatile long now = System.nanoTime();
-    /** Open users (factories' pool registries); guarded by the class. */
+    /**
+     * Guards {@link #users} and {@link #ticker}: a factory's open and close, never a borrow. A lock rather than a
+     * monitor, as everywhere in the core, so that no virtual thread is ever pinned here.
+     */
+    private static final ReentrantLock LOCK = new ReentrantLock();
+    /** Open users (factories' pool registries). */
     private static int users;
     private static Thread ticker;
 
@@ -46,35 +52,55 @@ public final class CoarseClock {
     }
 
     /** A user opens: the clock ticks from now on, until every user {@linkplain #release() released} it. */
-    public static synchronized void retain() {
-        if (users++ == 0) {
-            now = System.nanoTime();
-            Thread t = new Thread(CoarseClock::tick, "gtcp-clock");
-            t.setDaemon(true);
-            ticker = t;
-            t.start();
+    public static void retain() {
+        LOCK.lock();
+        try {
+            if (users++ == 0) {
+                now = System.nanoTime();
+                Thread t = new Thread(CoarseClock::tick, "gtcp-clock");
+                t.setDaemon(true);
+                ticker = t;
+                t.start();
+            }
+        } finally {
+            LOCK.unlock();
         }
     }
 
     /** A user closes; the last one ends the ticking thread. */
-    public static synchronized void release() {
-        if (users == 0) {
-            return;
-        }
-        if (--users == 0) {
-            ticker.interrupt();
-            ticker = null;
+    public static void release() {
+        LOCK.lock();
+        try {
+            if (users == 0) {
+                return;
+            }
+            if (--users == 0) {
+                ticker.interrupt();
+                ticker = null;
+            }
+        } finally {
+            LOCK.unlock();
         }
     }
 
     /** Open users right now: for tests of the life cycle. */
-    static synchronized int users() {
-        return users;
+    static int users() {
+        LOCK.lock();
+        try {
+            return users;
+        } finally {
+            LOCK.unlock();
+        }
     }
 
     /** Whether the ticking thread runs: for tests of the life cycle. */
-    static synchronized boolean ticking() {
-        return ticker != null && ticker.isAlive();
+    static boolean ticking() {
+        LOCK.lock();
+        try {
+            return ticker != null && ticker.isAlive();
+        } finally {
+            LOCK.unlock();
+        }
     }
 
     private static void tick() {
