@@ -54,6 +54,8 @@ public final class TcpServer implements Closeable {
     private final AtomicInteger connectionIds = new AtomicInteger();
     private final ReentrantLock lifecycle = new ReentrantLock();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Counted down when {@link #close()} has closed every connection: the end of a graceful shutdown too. */
+    private final CountDownLatch down = new CountDownLatch(1);
     private volatile ServerSocketChannel listener;
     private volatile boolean closed;
     private volatile boolean shuttingDown;
@@ -127,14 +129,21 @@ public final class TcpServer implements Closeable {
         return this;
     }
 
-    /** Binds (unless started) and accepts in the calling thread until {@link #close()}. */
+    /**
+     * Binds (unless started) and accepts in the calling thread until {@link #close()}. After
+     * {@link #shutdown(Duration)} it returns once the drain has ended and every connection is closed, not when the
+     * listening socket closes: a {@code main} that runs the server and then exits cuts no reply short.
+     */
     public void run() throws IOException {
-        if (claimAcceptLoop()) {
-            acceptLoop();
-            return;
-        }
         try {
-            stopped.await();
+            if (claimAcceptLoop()) {
+                acceptLoop();
+            } else {
+                stopped.await();
+            }
+            if (shuttingDown) {
+                down.await(); // a shutdown always ends with close()
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while running the server");
@@ -354,6 +363,7 @@ public final class TcpServer implements Closeable {
         }
         live.closeAll();
         awaitAcceptLoopEnd();
+        down.countDown();
     }
 
     /**

@@ -145,6 +145,35 @@ class TcpServerShutdownTest {
     }
 
     @Test
+    void runReturnsOnlyWhenAGracefulShutdownHasDrained() throws Exception {
+        Held held = new Held();
+        TcpServer server = held.server(ascii("late"));
+        CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
+            try {
+                server.run();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try (Conn client = Conn.connect(address(server))) {
+            client.sendPkg(ascii("x"));
+            held.awaitServing();
+
+            CompletableFuture<Void> shutdown = CompletableFuture.runAsync(() -> server.shutdown(LONG_GRACE));
+            await().until(server::isShuttingDown);
+            // the listener is closed, the request is still being served: run() must not have returned
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(10)).until(() -> !running.isDone());
+
+            held.release();
+            assertThat(client.recvPkg()).isEqualTo(ascii("late"));
+            shutdown.get(20, TimeUnit.SECONDS);
+            running.get(20, TimeUnit.SECONDS);
+        } finally {
+            held.release();
+        }
+    }
+
+    @Test
     void aZeroGraceClosesAtOnceAndShutdownIsIdempotent() throws Exception {
         Held held = new Held();
         TcpServer server = held.server(ascii("late"));
