@@ -107,7 +107,7 @@ public class Conn implements Closeable {
 
     /** {@link #send} bounded by {@code timeout}. */
     public void sendWithTimeout(byte[] data, Duration timeout, Retry... retry) throws IOException {
-        RawMode.send(this, data, callDeadline(timeout), retry);
+        RawMode.send(this, data, Deadlines.ofCall(timeout), retry);
     }
 
     /**
@@ -120,7 +120,7 @@ public class Conn implements Closeable {
 
     /** {@link #recv} bounded by {@code timeout}. */
     public byte[] recvWithTimeout(int length, Duration timeout, Retry... retry) throws IOException {
-        return RawMode.recv(this, length, callDeadline(timeout), retry);
+        return RawMode.recv(this, length, Deadlines.ofCall(timeout), retry);
     }
 
     /** Reads up to a {@code '\n'}; the result excludes it (a {@code '\r'} before it stays). */
@@ -141,7 +141,7 @@ public class Conn implements Closeable {
     /** {@link #sendRecv} with one deadline over the send and the receive together. */
     public byte[] sendRecvWithTimeout(byte[] data, int receive, Duration timeout, Retry... retry)
             throws IOException {
-        return RawMode.sendRecv(this, data, receive, callDeadline(timeout), retry);
+        return RawMode.sendRecv(this, data, receive, Deadlines.ofCall(timeout), retry);
     }
 
     // ------------------------------------------------------------------ package protocol
@@ -153,7 +153,7 @@ public class Conn implements Closeable {
 
     /** {@link #sendPkg} bounded by {@code timeout}. */
     public void sendPkgWithTimeout(byte[] data, Duration timeout, PkgOption... option) throws IOException {
-        sendPkg(data, callDeadline(timeout), option);
+        sendPkg(data, Deadlines.ofCall(timeout), option);
     }
 
     private void sendPkg(byte[] data, long callDeadline, PkgOption[] option) throws IOException {
@@ -179,7 +179,7 @@ public class Conn implements Closeable {
 
     /** {@link #recvPkg} bounded by {@code timeout}. */
     public byte[] recvPkgWithTimeout(Duration timeout, PkgOption... option) throws IOException {
-        return recvPkg(callDeadline(timeout), option);
+        return recvPkg(Deadlines.ofCall(timeout), option);
     }
 
     private byte[] recvPkg(long callDeadline, PkgOption[] option) throws IOException {
@@ -236,7 +236,7 @@ public class Conn implements Closeable {
 
     /** {@link #sendRecvPkg} with one deadline over the send and the receive together. */
     public byte[] sendRecvPkgWithTimeout(byte[] data, Duration timeout, PkgOption... option) throws IOException {
-        return sendRecvPkg(data, callDeadline(timeout), option);
+        return sendRecvPkg(data, Deadlines.ofCall(timeout), option);
     }
 
     byte[] sendRecvPkg(byte[] data, long callDeadline, PkgOption[] option) throws IOException {
@@ -420,12 +420,6 @@ public class Conn implements Closeable {
         return writeTimeoutNanos > 0 ? Math.min(d, Deadlines.after(System.nanoTime(), writeTimeoutNanos)) : d;
     }
 
-    private static long callDeadline(Duration timeout) {
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
-        return Deadlines.after(System.nanoTime(), Deadlines.nanos(timeout, "timeout"));
-    }
 
     final Retry retry(Retry[] retry) {
         return retry != null && retry.length > 0 ? retry(retry[0]) : defaultRetry;

@@ -137,7 +137,7 @@ public final class PoolConnFactory implements Closeable {
      * {@link java.net.SocketTimeoutException} (an {@link AcquireTimeoutException} if it was waiting for a place).
      */
     public byte[] sendRecvPkgWithTimeout(byte[] request, Duration timeout, PkgOption... option) throws IOException {
-        return call().exchange(FactoryExchange.PKG, request, 0, option, deadline(timeout));
+        return call().exchange(FactoryExchange.PKG, request, 0, option, Deadlines.ofCall(timeout));
     }
 
     /** Raw mode, as {@link Conn#sendRecv}: sends {@code request} as it is and receives as {@code receive} says. */
@@ -147,7 +147,7 @@ public final class PoolConnFactory implements Closeable {
 
     /** {@link #sendRecv} under one deadline, as {@link #sendRecvPkgWithTimeout}. */
     public byte[] sendRecvWithTimeout(byte[] request, int receive, Duration timeout) throws IOException {
-        return call().exchange(FactoryExchange.RAW, request, receive, null, deadline(timeout));
+        return call().exchange(FactoryExchange.RAW, request, receive, null, Deadlines.ofCall(timeout));
     }
 
     private ExchangeCall call() {
@@ -158,12 +158,6 @@ public final class PoolConnFactory implements Closeable {
         return exchanges;
     }
 
-    private static long deadline(Duration timeout) {
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
-        return Deadlines.after(System.nanoTime(), Deadlines.nanos(timeout, "timeout"));
-    }
 
     /** A connection to {@code address} ({@code "host:port"}), from that address's own pool. */
     public PoolConn get(String address) throws IOException {

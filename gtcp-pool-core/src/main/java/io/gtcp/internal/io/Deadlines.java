@@ -24,6 +24,17 @@ public final class Deadlines {
         return deadline < now ? NONE : deadline; // saturate instead of wrapping
     }
 
+    /**
+     * The deadline of a call made "with timeout" ({@code *WithTimeout}): {@code timeout} from now, which must be
+     * positive (else an {@link IllegalArgumentException} naming it).
+     */
+    public static long ofCall(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        return after(System.nanoTime(), nanos(timeout, "timeout"));
+    }
+
     /** The nano-time deadline of a wall-clock instant; {@code null} means none. A past instant is already due. */
     public static long of(Instant instant) {
         if (instant == null) {
