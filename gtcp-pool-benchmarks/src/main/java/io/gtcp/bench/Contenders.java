@@ -45,8 +45,7 @@ public final class Contenders {
         EchoServer first = servers.get(0);
         InetSocketAddress address = first.socketAddress();
         return switch (name) {
-            case "raw" -> outside ? new RawDataContender(address, timeouts, tls)
-                    : new RawContender(address, timeouts, tls);
+            case "raw" -> new RawContender(address, timeouts, tls, outside);
             case "connect" -> new ConnectContender(first.address());
             case "gtcp" -> new GtcpContender(name, List.of(first.address()), poolSize, timeouts, tls);
             case "commons-pool2" -> new CommonsPool2Contender(name, List.of(address), poolSize, false, timeouts, tls);

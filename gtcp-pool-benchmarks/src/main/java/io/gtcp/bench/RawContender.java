@@ -1,5 +1,9 @@
 package io.gtcp.bench;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,18 +17,22 @@ import java.util.Arrays;
  * No pool, no checks, no bookkeeping: the physical limit of a loopback round trip that every pool is measured
  * against. With {@code timeouts} the socket has {@code SO_TIMEOUT} 5 s, the limit for pools with a read timeout.
  * With {@code tls} it is an {@code SSLSocket} ({@link BenchTls#dial}), settled by one exchange before it is
- * measured.
+ * measured. With {@code dataStreams} it speaks as the outside set-up's raw client does (issue 19.2,
+ * {@code --outside}): {@code DataOutputStream}/{@code DataInputStream} over buffered streams, the 2-byte header and
+ * the message written through the buffer and flushed once, the reply's header and body read from the buffer.
  */
 final class RawContender implements Contender {
 
     private final InetSocketAddress server;
     private final boolean timeouts;
     private final boolean tls;
+    private final boolean dataStreams;
 
-    RawContender(InetSocketAddress server, boolean timeouts, boolean tls) {
+    RawContender(InetSocketAddress server, boolean timeouts, boolean tls, boolean dataStreams) {
         this.server = server;
         this.timeouts = timeouts;
         this.tls = tls;
+        this.dataStreams = dataStreams;
     }
 
     @Override
@@ -34,7 +42,29 @@ final class RawContender implements Contender {
 
     @Override
     public Worker newWorker() throws Exception {
-        return PooledSocket.worker(server, timeouts, tls, RawContender::worker);
+        return PooledSocket.worker(server, timeouts, tls,
+                dataStreams ? RawContender::dataWorker : RawContender::worker);
+    }
+
+    private static Worker dataWorker(Socket socket) throws IOException {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+        return new Worker() {
+            @Override
+            public byte[] exchange(byte[] payload) throws Exception {
+                out.writeShort(payload.length);
+                out.write(payload);
+                out.flush();
+                byte[] reply = new byte[in.readUnsignedShort()];
+                in.readFully(reply);
+                return reply;
+            }
+
+            @Override
+            public void close() throws IOException {
+                socket.close();
+            }
+        };
     }
 
     private static Worker worker(Socket socket) throws IOException {
