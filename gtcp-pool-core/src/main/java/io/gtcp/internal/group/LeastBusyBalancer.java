@@ -9,9 +9,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Why two random ones rather than the least busy of all: comparing two needs no scan and no shared state,
  * yet it steers load away from a slow endpoint almost as well as a full scan, since a slow server's connections
  * stay borrowed longer; and unlike "always the least busy" it never sends a burst of simultaneous borrowers to
- * the same endpoint. The borrowed count costs two volatile reads per pool; pools of factories without a group
- * never keep it (see {@code BusyCount}). Ties go to the first draw, itself random, so idle endpoints share the
- * traffic evenly.
+ * the same endpoint. The borrowed count is the one of the coarse clock's current tick, two volatile reads per pool
+ * and no shared write on the borrow and return path (see {@code BusyCount}). Ties go to the first draw, itself
+ * random, so idle endpoints share the traffic evenly.
  *
  * <p>An endpoint whose dial or operation failed less than a second ago, and that has not completed one since, loses
  * against any that works: a server going away (a rolling restart) refuses dials in microseconds, so it would look
@@ -42,6 +42,6 @@ final class LeastBusyBalancer implements Balancer {
         if (firstFailing != second.pool.health().failedRecently(FAILING_FOR_NANOS)) {
             return firstFailing ? second : first;
         }
-        return second.pool.borrowed() < first.pool.borrowed() ? second : first;
+        return second.pool.recentlyBorrowed() < first.pool.recentlyBorrowed() ? second : first;
     }
 }

@@ -82,7 +82,7 @@ public final class AddressPool {
     private final AtomicInteger total = new AtomicInteger();
     /** Places taken by {@code minIdle} dials under way ({@link PoolUpkeep}): in {@code total}, but neither active nor idle. */
     final AtomicInteger fillDials = new AtomicInteger();
-    private final BusyCount busy = new BusyCount();
+    private final BusyCount busy;
     private final Waiters waiters = new Waiters(this);
     private final EndpointHealth health;
     private volatile Listeners listeners;
@@ -117,6 +117,7 @@ public final class AddressPool {
         this.health = new EndpointHealth(address);
         this.dialer = new AddressDialer(this, dialAs, target, health, lifetime);
         this.report = new PoolReport(this, slots, leakWatch, dialer, lifetime);
+        this.busy = new BusyCount(this);
         this.upkeep = new PoolUpkeep(this);
     }
 
@@ -202,26 +203,22 @@ public final class AddressPool {
         }
     }
 
-    /** An idle entry just taken by a borrower: marked so and counted in {@link #borrowed()}. */
+    /** An idle entry just taken by a borrower: marked so. */
     PoolEntry handOut(PoolEntry entry) {
         entry.fromIdle = true;
-        entry.countedBusy = busy.in();
         return entry;
     }
 
     /** Dials for a borrower into a place reserved by {@link #reserve()}; gives the place back if that fails. */
     PoolEntry dialForBorrower(long connectTimeoutNanos) throws IOException {
-        boolean counted = busy.in();
         PoolEntry fresh;
         try {
             fresh = dialer.dialIntoPlace(connectTimeoutNanos, PoolEntry.IN_USE);
         } catch (Throwable e) {
-            busy.out(counted);
             unreserve();
             throw e;
         }
         fresh.fromIdle = false;
-        fresh.countedBusy = counted;
         lastSlot.get()[0] = fresh.slot; // the dialling thread's own connection, should the preference apply
         return fresh;
     }
@@ -321,8 +318,6 @@ public final class AddressPool {
         if (!entry.isBorrowedIn(generation)) {
             return; // not that borrow any more: its handle gave it back already
         }
-        busy.out(entry.countedBusy);
-        entry.countedBusy = false;
         long now = CoarseClock.now();
         if (leakWatch.isOn()) {
             LeakWatch.end(entry);
@@ -381,12 +376,17 @@ public final class AddressPool {
 
     // ------------------------------------------------------------------ stats and shutdown
 
-    /**
-     * Connections borrowed right now, and borrowers dialling one: what the least-busy balancing of a group
-     * compares. Two volatile reads; counted from the first call on ({@link BusyCount}).
-     */
+    /** Connections borrowed right now, and borrowers dialling one: a scan of the slots ({@link BusyCount}). */
     public int borrowed() {
-        return busy.get();
+        return busy.exact();
+    }
+
+    /**
+     * {@link #borrowed()} as of the coarse clock's current tick: what the least-busy balancing of a group compares,
+     * two volatile reads but for one scan a tick ({@link BusyCount}).
+     */
+    public int recentlyBorrowed() {
+        return busy.recent();
     }
 
     /** Its counts now (see {@link PoolReport}). */

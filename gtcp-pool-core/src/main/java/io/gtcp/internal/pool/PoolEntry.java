@@ -44,8 +44,6 @@ public final class PoolEntry {
     boolean mortal;
     long lastReturned;
     long borrowedAt;
-    /** Whether the current borrow is counted in the pool's busy count (then its return uncounts it). */
-    boolean countedBusy;
     /** Whether the current borrower took it from the idle set (then reconnect-on-send may apply). */
     boolean fromIdle;
     Future<?> leakTask;

@@ -59,7 +59,7 @@ final class PoolReport {
     }
 
     /** The idle entries; with {@code held}, those held for a moment too (a check, a hand-off to a waiter). */
-    private int idleCount(boolean held) {
+    int idleCount(boolean held) {
         int idle = 0;
         for (int i = 0; i < slots.length(); i++) {
             PoolEntry e = slots.getAcquire(i);

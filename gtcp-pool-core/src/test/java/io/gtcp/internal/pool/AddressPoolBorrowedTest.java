@@ -11,13 +11,15 @@ import java.io.EOFException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@link AddressPool#borrowed()}, the load the endpoint group balances on: borrowed connections, counted from the
- * first time it is asked, changed once at borrow and once at return, whatever way the return goes.
+ * {@link AddressPool#borrowed()} and {@link AddressPool#recentlyBorrowed()}, the load the endpoint group balances
+ * on: borrowed connections and dials for borrowers, counted by a scan of the pool (now, or as of the coarse clock's
+ * tick), changed by a borrow and by a return whatever way the return goes.
  */
 @Timeout(value = 30, unit = SECONDS)
 class AddressPoolBorrowedTest {
@@ -39,19 +41,9 @@ class AddressPoolBorrowedTest {
 
     @Test
     void borrowedCountsBorrowedConnectionsUntilTheyComeBackHealthyOrBroken() throws Exception {
-        server = new TcpServer("127.0.0.1:0", conn -> {
-            try {
-                while (true) {
-                    conn.sendPkg(conn.recvPkg());
-                }
-            } catch (EOFException end) {
-                conn.close();
-            }
-        }).start();
+        server = echoServer();
         String address = "127.0.0.1:" + server.port();
-        PoolConfig config = new PoolConfig("busy", address, 0, 0, 4, 0, SECONDS.toNanos(5), SECONDS.toNanos(5),
-                SECONDS.toNanos(5), SECONDS.toNanos(5), Retry.NONE, true, 0, null, 0, ExchangeObserver.NONE, null);
-        pool = new AddressPool(address, config, Listeners.NONE, scheduler);
+        pool = new AddressPool(address, config(address), Listeners.NONE, scheduler);
 
         assertThat(pool.borrowed()).isZero();
         PoolEntry dialled = pool.borrow(SECONDS.toNanos(5));
@@ -70,5 +62,44 @@ class AddressPoolBorrowedTest {
         pool.release(reused, reused.generation(), true, false);
         assertThat(pool.borrowed()).isZero();
         assertThat(pool.stats()).extracting(s -> s.idle(), s -> s.total()).containsExactly(1, 1);
+    }
+
+    @Test
+    void recentlyBorrowedFollowsTheCountWithinTicksOfTheClock() throws Exception {
+        CoarseClock.retain(); // a factory's pools tick it; a bare pool must ask for it
+        try {
+            server = echoServer();
+            String address = "127.0.0.1:" + server.port();
+            pool = new AddressPool(address, config(address), Listeners.NONE, scheduler);
+
+            assertThat(pool.recentlyBorrowed()).isZero();
+            PoolEntry first = pool.borrow(SECONDS.toNanos(5));
+            PoolEntry second = pool.borrow(SECONDS.toNanos(5));
+            Awaitility.await().atMost(10, SECONDS).until(() -> pool.recentlyBorrowed() == 2);
+
+            pool.release(first, first.generation(), true, false);
+            pool.release(second, second.generation(), false, false);
+            Awaitility.await().atMost(10, SECONDS).until(() -> pool.recentlyBorrowed() == 0);
+            assertThat(pool.borrowed()).isZero();
+        } finally {
+            CoarseClock.release();
+        }
+    }
+
+    private TcpServer echoServer() throws java.io.IOException {
+        return new TcpServer("127.0.0.1:0", conn -> {
+            try {
+                while (true) {
+                    conn.sendPkg(conn.recvPkg());
+                }
+            } catch (EOFException end) {
+                conn.close();
+            }
+        }).start();
+    }
+
+    private static PoolConfig config(String address) {
+        return new PoolConfig("busy", address, 0, 0, 4, 0, SECONDS.toNanos(5), SECONDS.toNanos(5),
+                SECONDS.toNanos(5), SECONDS.toNanos(5), Retry.NONE, true, 0, null, 0, ExchangeObserver.NONE, null);
     }
 }
