@@ -35,13 +35,6 @@ public final class Dialer {
         return connectBy(address, Resolver.resolve(address, deadline), deadline, tls, DialAbort.NEVER);
     }
 
-    /** Dials {@code target}, already resolved from {@code address} (whose host name TLS verifies). */
-    public static Link connect(String address, InetSocketAddress target, long connectTimeoutNanos, SSLContext tls)
-            throws IOException {
-        return connectBy(address, target, Deadlines.after(System.nanoTime(), connectTimeoutNanos), tls,
-                DialAbort.NEVER);
-    }
-
     /**
      * Dials {@code target} by {@code deadline}: the TCP connect and the TLS handshake together must finish by
      * then, or the dial fails with a {@link SocketTimeoutException}; {@code abort} may end it sooner. For a caller
