@@ -27,7 +27,8 @@ import org.springframework.core.env.Environment;
  * Boot ignores unknown keys, so {@code max-szie} would leave the pool at its default without a word. The keys that
  * exist are read from the configuration metadata that the configuration processor writes from the properties
  * classes ({@code META-INF/spring-configuration-metadata.json} of every jar), so a property added to a properties
- * class is known at once, wherever its class lives. A named pool has the keys of {@code gtcp.pool}. Other
+ * class is known at once, wherever its class lives. A named pool has the keys of {@code gtcp.pool} but
+ * {@code name}: it is named by its key, so {@code gtcp.pools.<name>.name} is refused with a report that says so. Other
  * {@code gtcp.*} prefixes belong to the application and are not looked at.
  *
  * <p>Keys are compared in Boot's uniform form, so every relaxed spelling of a key that binds ({@code maxSize},
@@ -54,6 +55,9 @@ final class GtcpPropertyKeys {
 
     private static final ConfigurationPropertyName POOLS = ConfigurationPropertyName
         .of(GtcpPoolConnFactories.NAMED_PREFIX);
+
+    /** The default pool's name, uniform: a key of gtcp.pool that a named pool does not have. */
+    private static final String POOL_NAME = GtcpPoolConnFactories.DEFAULT_PREFIX + ".name";
 
     private static final ConfigurationPropertyName SERVER = ConfigurationPropertyName.of("gtcp.server");
 
@@ -112,6 +116,9 @@ final class GtcpPropertyKeys {
                 return; // gtcp.pools.orders=…: a value for the pool itself, which the binder refuses on its own
             }
             key = GtcpPoolConnFactories.DEFAULT_PREFIX + "." + uniform(name, POOLS.getNumberOfElements() + 1);
+            if (key.equals(POOL_NAME)) {
+                throw namedPoolsName(name.getElement(POOLS.getNumberOfElements(), Form.ORIGINAL), asWritten(name));
+            }
         }
         else if (POOL.isAncestorOf(name) || SERVER.isAncestorOf(name)) {
             key = uniform(name, 0);
@@ -132,6 +139,19 @@ final class GtcpPropertyKeys {
                     + "gtcp.pools." + pool + "." + rest + " is not a pool; name it gtcp.pools." + pool + "-" + rest;
         }
         throw new InvalidGtcpPoolPropertyException(written, "", requirement, null);
+    }
+
+    /**
+     * {@code gtcp.pools.<name>.name}: a named pool is named by its key, and the binder would overwrite the value
+     * without a word. Refused even when it repeats the key: one place for the name, so that renaming the key
+     * cannot leave a stale second one behind.
+     */
+    static InvalidGtcpPoolPropertyException namedPoolsName(String pool, String written) {
+        return new InvalidGtcpPoolPropertyException(written, "", "a named pool is named by its key under "
+                + GtcpPoolConnFactories.NAMED_PREFIX + " ('" + pool + "': its bean " + GtcpPoolNames.beanName(pool)
+                + ", @Qualifier(\"" + pool + "\"), the pool tag of its meters), so name is not one of its keys; remove "
+                + written + ", or move the pool to " + GtcpPoolConnFactories.NAMED_PREFIX
+                + ".<the name you want> (gtcp.pool.name names the default pool only)", null);
     }
 
     private boolean isKnown(String uniformKey) {
