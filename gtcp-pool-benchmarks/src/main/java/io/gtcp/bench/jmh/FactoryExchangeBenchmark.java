@@ -75,7 +75,7 @@ public class FactoryExchangeBenchmark {
 
     /**
      * The one thing a warm factory exchange does that the hand-written one does not, alone: the retry budget's
-     * deposit (a coarse-clock read and a striped increment). The round trip's noise (tens of microseconds on this
+     * deposit (a coarse-clock read and a plain increment of the thread's stripe). The round trip's noise (tens of microseconds on this
      * machine) hides nanoseconds, so this is where the "under 30 ns" is read.
      */
     @Benchmark

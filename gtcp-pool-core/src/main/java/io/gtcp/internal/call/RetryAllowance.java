@@ -4,6 +4,8 @@ import io.gtcp.RetryBudget;
 import io.gtcp.internal.io.RetryGate;
 import io.gtcp.internal.pool.CoarseClock;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,15 +20,26 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Why a sliced window of striped counters.</b> A deposit is on every call's path, a withdrawal only on a
  * failure's. Finagle keeps a leaky token bucket behind a lock-free adder for the same reason; here the window is
- * {@value #SLICES} slices, each a {@link LongAdder} of calls and one of attempts, so a deposit is a volatile read
- * of the {@link CoarseClock}, a compare with the current slice's end and a striped increment: a few nanoseconds,
- * no lock, no allocation, no contended cache line. Moving to the next slice (about once a window/{@value #SLICES})
- * and withdrawing take a small lock; neither blocks on anything else. Counts are as exact as the slices are fine:
- * a call is forgotten between 9/10 and 10/10 of a window after it was made.
+ * {@value #SLICES} slices, and a deposit is a volatile read of the {@link CoarseClock}, a compare with the current
+ * slice's end and an increment of the caller's stripe of the current slice: no lock, no allocation, no atomic
+ * instruction. The stripe is chosen by thread id and has cache lines of its own, so the threads running at one
+ * moment almost never write the same line. The increment is a plain read and write, not an atomic add: a
+ * {@link LongAdder}'s compare-and-set cost 5.8 ns a call alone and 11 % of the CPU samples of 32 threads borrowing
+ * 8 connections (JFR, {@code ContendedBorrowBenchmark}). The price is that two threads of one stripe depositing
+ * at the same instant may count one call instead of two, which leaves the budget a little smaller than the ratio
+ * says, never larger. Withdrawals are counted exactly (under the lock). Moving to the next slice (about once a
+ * window/{@value #SLICES}) and withdrawing take a small lock; neither blocks on anything else. Counts are as exact
+ * as the slices are fine: a call is forgotten between 9/10 and 10/10 of a window after it was made.
  */
 public final class RetryAllowance implements RetryGate {
 
     static final int SLICES = 10;
+    /** Longs per stripe: its {@value #SLICES} slices and padding, 128 bytes, so no two stripes share a cache line. */
+    private static final int STRIDE = 16;
+    /** Stripes of the call counts: a power of two, four per processor, at most 64. */
+    static final int STRIPES = Math.min(64,
+            Integer.highestOneBit(Math.max(1, 4 * Runtime.getRuntime().availableProcessors() - 1)) << 1);
+    private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
     /** The floor a new factory starts with: one second's worth of {@code minPerSecond}. */
     private static final long FIRST_SECOND = TimeUnit.SECONDS.toNanos(1);
 
@@ -37,7 +50,8 @@ public final class RetryAllowance implements RetryGate {
     private final long windowNanos;
     private final long sliceNanos;
     private final long startedAt;
-    private final LongAdder[] calls = new LongAdder[SLICES];
+    /** Calls per stripe and slice: slice {@code s} of stripe {@code t} at {@code (t + 1) * STRIDE + s}. */
+    private final long[] calls = new long[(STRIPES + 1) * STRIDE];
     private final LongAdder[] attempts = new LongAdder[SLICES];
     private final ReentrantLock lock = new ReentrantLock();
     private volatile int slot;
@@ -53,7 +67,6 @@ public final class RetryAllowance implements RetryGate {
         this.sliceNanos = windowNanos / SLICES;
         this.minPerNano = budget.minPerSecond() / (double) TimeUnit.SECONDS.toNanos(1);
         for (int i = 0; i < SLICES; i++) {
-            calls[i] = new LongAdder();
             attempts[i] = new LongAdder();
         }
         this.startedAt = System.nanoTime();
@@ -68,7 +81,8 @@ public final class RetryAllowance implements RetryGate {
         if (CoarseClock.now() - sliceEnd >= 0) {
             advance();
         }
-        calls[slot].increment();
+        int i = (stripe(Thread.currentThread().getId()) + 1) * STRIDE + slot;
+        CELL.setOpaque(calls, i, (long) CELL.getOpaque(calls, i) + 1);
     }
 
     /** An attempt after a call's first: taken from the budget if the window allows it, else refused. */
@@ -90,7 +104,7 @@ public final class RetryAllowance implements RetryGate {
             long c = 0;
             long a = 0;
             for (int i = 0; i < SLICES; i++) {
-                c += calls[i].sum();
+                c += calls(i);
                 a += attempts[i].sum();
             }
             long age = Math.min(Math.max(System.nanoTime() - startedAt, FIRST_SECOND), windowNanos);
@@ -104,6 +118,20 @@ public final class RetryAllowance implements RetryGate {
         }
         allowed.increment();
         return true;
+    }
+
+    /** The stripe the thread with this id deposits into. */
+    static int stripe(long threadId) {
+        return (int) threadId & (STRIPES - 1);
+    }
+
+    /** The calls counted in slice {@code s}, over all stripes. */
+    private long calls(int s) {
+        long sum = 0;
+        for (int t = 1; t <= STRIPES; t++) {
+            sum += (long) CELL.getOpaque(calls, t * STRIDE + s);
+        }
+        return sum;
     }
 
     /** Attempts after a first one made so far (for the starter's {@code gtcp.client.retries}). */
@@ -127,7 +155,9 @@ public final class RetryAllowance implements RetryGate {
             long end = sliceEnd;
             for (int n = 0; n < SLICES && now - end >= 0; n++) {
                 s = (s + 1) % SLICES;
-                calls[s].reset();
+                for (int t = 1; t <= STRIPES; t++) {
+                    CELL.setOpaque(calls, t * STRIDE + s, 0L);
+                }
                 attempts[s].reset();
                 end += sliceNanos;
             }

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gtcp.RetryBudget;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,6 +44,40 @@ class RetryAllowanceTest {
             allowance.deposit();
         }
         assertThat(attemptsAllowed(allowance, 10)).as("10 more calls earn 2 more attempts").isEqualTo(2);
+    }
+
+    @Test
+    void depositsOfConcurrentThreadsOnTheirOwnStripesAreAllCounted() throws InterruptedException {
+        RetryAllowance allowance = new RetryAllowance(new RetryBudget(0.5, 0, Duration.ofSeconds(30)));
+        int threads = Math.min(4, RetryAllowance.STRIPES);
+        int each = 25_000;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> depositors = new ArrayList<>();
+        Set<Integer> stripes = new HashSet<>();
+        while (depositors.size() < threads) { // thread ids are assigned at construction: keep one per stripe
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < each; i++) {
+                    allowance.deposit();
+                }
+            });
+            if (stripes.add(RetryAllowance.stripe(t.getId()))) {
+                depositors.add(t);
+            }
+        }
+        depositors.forEach(Thread::start);
+        go.countDown();
+        for (Thread t : depositors) {
+            t.join(20_000);
+            assertThat(t.isAlive()).isFalse();
+        }
+
+        int calls = threads * each;
+        assertThat(attemptsAllowed(allowance, calls)).as("half of %s calls", calls).isEqualTo(calls / 2);
     }
 
     @Test
