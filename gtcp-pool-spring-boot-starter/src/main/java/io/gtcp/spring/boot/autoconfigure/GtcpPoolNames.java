@@ -23,8 +23,9 @@ import org.springframework.core.env.Environment;
  * {@link InvalidGtcpPoolPropertyException} that names a property of the pool as it was written.
  *
  * <p>The names are read from the property sources themselves, not from a bound map, since binding is what merges
- * them. Environment variables are left out: their names have no case and no dashes, so they can only spell a
- * canonical name, and one that another source also spells binds as that name on purpose.
+ * them. Environment variables are left out: their names have no case and no dashes, so they cannot tell a pool's
+ * name from its key ({@code GTCP_POOLS_ORDERS_EU_MAX_SIZE}); they set the keys of the pools that other sources
+ * declare, and one about any other pool stops the start (see {@link GtcpEnvironmentVariables}).
  */
 final class GtcpPoolNames {
 
@@ -83,6 +84,14 @@ final class GtcpPoolNames {
             }
         });
         return names.keySet();
+    }
+
+    /**
+     * The names under {@code gtcp.pools} as written in the sources other than the environment, not yet checked:
+     * the pools that exist, whose keys an environment variable may set.
+     */
+    static Set<String> declared(Environment environment) {
+        return written(environment).keySet();
     }
 
     /** The bean name of a named pool: {@code <name>PoolConnFactory}. */

@@ -40,7 +40,10 @@ public class GtcpPoolProperties {
     /** How often host names of the group are resolved again and the discovery service polled; 0 means never. */
     private Duration refreshEvery = Duration.ofSeconds(30);
 
-    /** Name of the pool: the "pool" tag of its metrics and the name of its housekeeping thread. */
+    /**
+     * Name of the default pool: the "pool" tag of its metrics and the name of its housekeeping thread. Under
+     * gtcp.pool only: a named pool is named by its key, and gtcp.pools.<name>.name stops the start.
+     */
     private String name = "default";
 
     /** How long a connection may stay idle in the pool before it is closed; 0 keeps idle connections forever. */

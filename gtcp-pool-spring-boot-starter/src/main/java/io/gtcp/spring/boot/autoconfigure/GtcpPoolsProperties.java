@@ -16,8 +16,9 @@ public class GtcpPoolsProperties {
 
     /**
      * Named pools: one more PoolConnFactory bean per key (bean "<name>PoolConnFactory", @Qualifier("<name>")),
-     * with every key of gtcp.pool; what a named pool leaves unset comes from gtcp.pool. A name is lower-case
-     * letters, digits and '-', starting with a letter; not "default" (the default pool, gtcp.pool) nor "gtcp".
+     * with every key of gtcp.pool but name (the key is the pool's name); what a named pool leaves unset comes
+     * from gtcp.pool. A name is lower-case letters, digits and '-', starting with a letter; not "default" (the
+     * default pool, gtcp.pool) nor "gtcp".
      */
     private Map<String, GtcpPoolProperties> pools = new LinkedHashMap<>();
 

@@ -18,22 +18,23 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
-import org.springframework.core.env.PropertySource;
-import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * Refuses a key under {@code gtcp.pool.}, {@code gtcp.pools.<name>.} or {@code gtcp.server.} that nothing binds:
  * Boot ignores unknown keys, so {@code max-szie} would leave the pool at its default without a word. The keys that
  * exist are read from the configuration metadata that the configuration processor writes from the properties
  * classes ({@code META-INF/spring-configuration-metadata.json} of every jar), so a property added to a properties
- * class is known at once, wherever its class lives. A named pool has the keys of {@code gtcp.pool}. Other
+ * class is known at once, wherever its class lives. A named pool has the keys of {@code gtcp.pool} but
+ * {@code name}: it is named by its key, so {@code gtcp.pools.<name>.name} is refused with a report that says so. Other
  * {@code gtcp.*} prefixes belong to the application and are not looked at.
  *
  * <p>Keys are compared in Boot's uniform form, so every relaxed spelling of a key that binds ({@code maxSize},
- * {@code max_size}) passes, and list indexes ({@code addresses[0]}) are ignored. Environment variables are left
- * out: their names have no dashes, so that {@code GTCP_POOL_MAX_SIZE} cannot be told from a key
- * {@code max.size}.
+ * {@code max_size}) passes, and list indexes ({@code addresses[0]}) are ignored. Environment variables have no
+ * dashes, so {@code GTCP_POOL_MAX_SIZE} cannot be compared as a key: {@link GtcpEnvironmentVariables} asks Boot
+ * instead whether a known key reads it.
  */
 final class GtcpPropertyKeys {
 
@@ -55,12 +56,18 @@ final class GtcpPropertyKeys {
     private static final ConfigurationPropertyName POOLS = ConfigurationPropertyName
         .of(GtcpPoolConnFactories.NAMED_PREFIX);
 
+    /** The default pool's name, uniform: a key of gtcp.pool that a named pool does not have. */
+    private static final String POOL_NAME = GtcpPoolConnFactories.DEFAULT_PREFIX + ".name";
+
     private static final ConfigurationPropertyName SERVER = ConfigurationPropertyName.of("gtcp.server");
 
     /** The known keys, dashed ({@code gtcp.pool.max-size}), and the prefixes under which a map takes any key. */
     private final Set<String> keys = new TreeSet<>();
 
     private final List<String> openPrefixes = new ArrayList<>();
+
+    /** The known keys whose value is a list: indexed too ({@code addresses[0]}). */
+    private final Set<String> lists = new TreeSet<>();
 
     private GtcpPropertyKeys(ClassLoader classLoader) {
         try {
@@ -77,17 +84,44 @@ final class GtcpPropertyKeys {
     /** Stops the start at the first key under the starter's prefixes that no properties class has. */
     static void check(Environment environment, ClassLoader classLoader) {
         GtcpPropertyKeys known = new GtcpPropertyKeys(classLoader);
+        List<ConfigurationPropertySource> environmentVariables = new ArrayList<>();
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-            if (source instanceof IterableConfigurationPropertySource iterable && !isSystemEnvironment(source)) {
+            if (isSystemEnvironment(source)) {
+                environmentVariables.add(source);
+            }
+            else if (source instanceof IterableConfigurationPropertySource iterable) {
                 iterable.stream().forEach(known::check);
             }
         }
+        for (ConfigurationPropertySource source : environmentVariables) {
+            GtcpEnvironmentVariables.check(source, known, GtcpPoolNames.declared(environment));
+        }
     }
 
-    /** Whether {@code source} is the process environment, whose names cannot be checked (see the class comment). */
+    /**
+     * Whether {@code source} is the process environment, as Boot tells it (a {@link SystemEnvironmentPropertySource}
+     * named {@code systemEnvironment} or {@code …-systemEnvironment}): its names are mapped to keys by Boot's own
+     * rules, so they are checked by {@link GtcpEnvironmentVariables} instead.
+     */
     static boolean isSystemEnvironment(ConfigurationPropertySource source) {
-        return source.getUnderlyingSource() instanceof PropertySource<?> underlying
-                && StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME.equals(underlying.getName());
+        return source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource underlying
+                && (StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME.equals(underlying.getName())
+                        || underlying.getName().endsWith("-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME));
+    }
+
+    /** The known keys, dashed: {@code gtcp.pool.max-size}, {@code gtcp.server.address}… */
+    Set<String> keys() {
+        return this.keys;
+    }
+
+    /** The known keys of map type, under which any key binds. */
+    List<String> openPrefixes() {
+        return this.openPrefixes;
+    }
+
+    /** Whether the known key {@code key} is a list, which binds indexed elements too. */
+    boolean isList(String key) {
+        return this.lists.contains(key);
     }
 
     /** The name as it was written: each element in its original form. */
@@ -112,6 +146,9 @@ final class GtcpPropertyKeys {
                 return; // gtcp.pools.orders=…: a value for the pool itself, which the binder refuses on its own
             }
             key = GtcpPoolConnFactories.DEFAULT_PREFIX + "." + uniform(name, POOLS.getNumberOfElements() + 1);
+            if (key.equals(POOL_NAME)) {
+                throw namedPoolsName(name.getElement(POOLS.getNumberOfElements(), Form.ORIGINAL), asWritten(name));
+            }
         }
         else if (POOL.isAncestorOf(name) || SERVER.isAncestorOf(name)) {
             key = uniform(name, 0);
@@ -132,6 +169,19 @@ final class GtcpPropertyKeys {
                     + "gtcp.pools." + pool + "." + rest + " is not a pool; name it gtcp.pools." + pool + "-" + rest;
         }
         throw new InvalidGtcpPoolPropertyException(written, "", requirement, null);
+    }
+
+    /**
+     * {@code gtcp.pools.<name>.name}: a named pool is named by its key, and the binder would overwrite the value
+     * without a word. Refused even when it repeats the key: one place for the name, so that renaming the key
+     * cannot leave a stale second one behind.
+     */
+    static InvalidGtcpPoolPropertyException namedPoolsName(String pool, String written) {
+        return new InvalidGtcpPoolPropertyException(written, "", "a named pool is named by its key under "
+                + GtcpPoolConnFactories.NAMED_PREFIX + " ('" + pool + "': its bean " + GtcpPoolNames.beanName(pool)
+                + ", @Qualifier(\"" + pool + "\"), the pool tag of its meters), so name is not one of its keys; remove "
+                + written + ", or move the pool to " + GtcpPoolConnFactories.NAMED_PREFIX
+                + ".<the name you want> (gtcp.pool.name names the default pool only)", null);
     }
 
     private boolean isKnown(String uniformKey) {
@@ -201,16 +251,20 @@ final class GtcpPropertyKeys {
             Matcher name = NAME.matcher(entry.group());
             if (name.find() && (name.group(1).startsWith("gtcp.pool.") || name.group(1).startsWith("gtcp.server."))) {
                 this.keys.add(name.group(1));
-                Matcher type = TYPE.matcher(entry.group());
-                if (type.find() && type.group(1).startsWith("java.util.Map")) {
+                Matcher typeMatcher = TYPE.matcher(entry.group());
+                String type = typeMatcher.find() ? typeMatcher.group(1) : "";
+                if (type.startsWith("java.util.Map")) {
                     this.openPrefixes.add(name.group(1));
+                }
+                else if (type.matches("java\\.util\\.(List|Set|Collection)(<.*)?") || type.endsWith("[]")) {
+                    this.lists.add(name.group(1));
                 }
             }
         }
     }
 
     /** Levenshtein distance: the edits that turn one key into the other. */
-    private static int distance(String a, String b) {
+    static int distance(String a, String b) {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {

@@ -87,8 +87,15 @@ class ConfigurationMetadataTests {
         assertThat(pools).singleElement().satisfies((pools0) -> {
             assertThat(pools0.get("type")).as("the IDE completes gtcp.pools.<name>.* from this value type")
                 .isEqualTo("java.util.Map<java.lang.String," + GtcpPoolProperties.class.getName() + ">");
-            assertThat((String) pools0.get("description")).contains("<name>PoolConnFactory").contains("gtcp.pool");
+            assertThat((String) pools0.get("description")).contains("<name>PoolConnFactory")
+                .contains("every key of gtcp.pool but name");
         });
+        List<String> name = metadata.read("$.properties[?(@.name == 'gtcp.pool.name')].description");
+        assertThat(name).singleElement()
+            .as("the IDE offers gtcp.pools.<name>.name from the same description")
+            .asString()
+            .contains("gtcp.pool only")
+            .contains("gtcp.pools.<name>.name stops the start");
         List<String> groups = metadata.read("$.groups[?(@.name == 'gtcp.pool')].type");
         assertThat(groups).as("the keys of a named pool are these, described above")
             .containsExactly(GtcpPoolProperties.class.getName());

@@ -148,6 +148,41 @@ class GtcpNamedPoolsNamingTests {
             });
     }
 
+    @Test
+    void aNamedPoolsNameKeyStopsTheStartInsteadOfBeingIgnored() {
+        this.contextRunner
+            .withPropertyValues("gtcp.pools.orders.address=" + this.server.address(), "gtcp.pools.orders.name=billing")
+            .run((context) -> {
+                InvalidGtcpPoolPropertyException failure = invalid(context.getStartupFailure());
+                assertThat(failure.getProperty()).isEqualTo("gtcp.pools.orders.name");
+                assertThat(failure.getRequirement()).contains("named by its key")
+                    .contains("remove gtcp.pools.orders.name")
+                    .contains("gtcp.pools.<the name you want>");
+            });
+    }
+
+    @Test
+    void aNamedPoolsNameKeyIsRefusedEvenWhenItRepeatsTheKeyInAnySpelling() {
+        this.contextRunner
+            .withPropertyValues("gtcp.pools.orders.address=" + this.server.address(), "gtcp.pools.orders.Name=orders")
+            .run((context) -> assertThat(invalid(context.getStartupFailure()).getProperty())
+                .isEqualTo("gtcp.pools.orders.Name"));
+    }
+
+    @Test
+    void theDefaultPoolsNameStillNamesTheDefaultPoolAlongsideNamedOnes() {
+        this.contextRunner
+            .withPropertyValues("gtcp.pool.name=main", "gtcp.pool.address=" + this.server.address(),
+                    "gtcp.pools.orders.address=" + this.server.address())
+            .run((context) -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context.getBean("gtcpPoolConnFactory", PoolConnFactory.class).name()).isEqualTo("main");
+                assertThat(context.getBean("ordersPoolConnFactory", PoolConnFactory.class).name())
+                    .as("a named pool does not inherit gtcp.pool.name")
+                    .isEqualTo("orders");
+            });
+    }
+
     static InvalidGtcpPoolPropertyException invalid(Throwable failure) {
         assertThat(failure).as("the start must fail").isNotNull();
         return GtcpPoolAutoConfigurationTests.invalidProperty(failure);

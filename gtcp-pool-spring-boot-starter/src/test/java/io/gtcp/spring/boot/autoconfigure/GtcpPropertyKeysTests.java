@@ -126,6 +126,19 @@ class GtcpPropertyKeysTests {
             .contains("did you mean gtcp.pools.orders.max-size?");
     }
 
+    @Test
+    void theReportOfANamedPoolsNameSaysToRemoveIt(CapturedOutput output) {
+        SpringApplication application = new SpringApplication(Application.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        assertThatException().isThrownBy(() -> application.run("--gtcp.pools.orders.name=billing"));
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("The gtcp pool 'orders' could not be configured")
+            .contains("Property: gtcp.pools.orders.name")
+            .contains("Value: \"billing\"")
+            .contains("from property source \"commandLineArgs\"")
+            .contains("remove gtcp.pools.orders.name");
+    }
+
     @SpringBootConfiguration(proxyBeanMethods = false)
     @EnableAutoConfiguration
     static class Application {
