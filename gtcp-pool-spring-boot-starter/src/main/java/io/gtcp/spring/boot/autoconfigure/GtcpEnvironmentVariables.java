@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
@@ -29,8 +30,22 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * another source declares: the starter makes its named pools from the names in the other sources only (see
  * {@link GtcpPoolNames}), so a variable about any other pool sets nothing, and is refused as well, and so is one
  * that sets a named pool's name ({@link GtcpPropertyKeys#namedPoolsName}).
+ *
+ * <p>Kubernetes gives every container variables for each Service of its namespace ("service links"):
+ * {@code <SERVICE>_SERVICE_HOST}, {@code <SERVICE>_SERVICE_PORT[_<PORT NAME>]}, {@code <SERVICE>_PORT=tcp://…} and
+ * {@code <SERVICE>_PORT_<n>_<TCP|UDP|SCTP>[_PROTO|_PORT|_ADDR]}. A Service named {@code gtcp-pool} or
+ * {@code gtcp-server} thus puts {@code GTCP_POOL_SERVICE_HOST} and the like into every pod beside it: they are not
+ * the application's settings, and refusing them would stop applications that never set a gtcp variable, so
+ * variables of those shapes are left alone ({@link #isServiceLink}).
  */
 final class GtcpEnvironmentVariables {
+
+    /** The names of Kubernetes service-link variables, but for {@code <SERVICE>_PORT} (told by its value). */
+    private static final Pattern SERVICE_LINK = Pattern
+        .compile("(?i).+_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT_[0-9]+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)");
+
+    /** The value of a {@code <SERVICE>_PORT} service-link variable: {@code tcp://10.96.0.5:9000}. */
+    private static final Pattern SERVICE_LINK_PORT = Pattern.compile("(?i)(tcp|udp|sctp)://.*");
 
     private static final ConfigurationPropertyName POOL = ConfigurationPropertyName
         .of(GtcpPoolConnFactories.DEFAULT_PREFIX);
@@ -60,6 +75,9 @@ final class GtcpEnvironmentVariables {
                 continue;
             }
             Object value = variables.getSource().get(variable);
+            if (isServiceLink(variable, value)) {
+                continue;
+            }
             ConfigurationPropertySource alone = ConfigurationPropertySource.from(new SystemEnvironmentPropertySource(
                     variables.getName(), Map.of(variable, (value != null) ? value : "")));
             if (prefix != null && !prefix.isEmpty()) {
@@ -73,6 +91,15 @@ final class GtcpEnvironmentVariables {
                 }
             }
         }
+    }
+
+    /** Whether {@code variable} has the shape of a Kubernetes service-link variable (see the class comment). */
+    static boolean isServiceLink(String variable, Object value) {
+        if (SERVICE_LINK.matcher(variable).matches()) {
+            return true;
+        }
+        return variable.toUpperCase(Locale.ROOT).endsWith("_PORT") && value != null
+                && SERVICE_LINK_PORT.matcher(value.toString()).matches();
     }
 
     private static void check(String variable, ConfigurationPropertyName name, ConfigurationPropertySource alone,

@@ -161,6 +161,31 @@ class GtcpEnvironmentVariablesTests {
     }
 
     @Test
+    void kubernetesServiceLinksOfAServiceNamedGtcpPoolAreNotTheApplicationsSettings() {
+        Map<String, Object> links = new LinkedHashMap<>();
+        links.put("GTCP_POOL_SERVICE_HOST", "10.96.0.5");
+        links.put("GTCP_POOL_SERVICE_PORT", "9000");
+        links.put("GTCP_POOL_SERVICE_PORT_GTCP", "9000");
+        links.put("GTCP_POOL_PORT", "tcp://10.96.0.5:9000");
+        links.put("GTCP_POOL_PORT_9000_TCP", "tcp://10.96.0.5:9000");
+        links.put("GTCP_POOL_PORT_9000_TCP_PROTO", "tcp");
+        links.put("GTCP_POOL_PORT_9000_TCP_PORT", "9000");
+        links.put("GTCP_POOL_PORT_9000_TCP_ADDR", "10.96.0.5");
+        links.put("GTCP_POOLS_SERVICE_HOST", "10.96.0.6");
+        this.contextRunner.withInitializer(environment(links)).run((context) -> assertThat(context).hasNotFailed());
+
+        links.put("GTCP_POOL_MAXSZIE", "7"); // a typo beside them is still refused
+        this.contextRunner.withInitializer(environment(links))
+            .run((context) -> assertThat(GtcpNamedPoolsNamingTests.invalid(context.getStartupFailure()).getProperty())
+                .isEqualTo("gtcp.pool.maxszie"));
+        links.remove("GTCP_POOL_MAXSZIE");
+        links.put("GTCP_POOL_PORT", "9000"); // a port that is no service link is a key no properties class has
+        this.contextRunner.withInitializer(environment(links))
+            .run((context) -> assertThat(GtcpNamedPoolsNamingTests.invalid(context.getStartupFailure()).getProperty())
+                .isEqualTo("gtcp.pool.port"));
+    }
+
+    @Test
     void anEnvironmentPrefixIsReadAsBootReadsIt() {
         this.contextRunner.withInitializer(prefixed(Map.of("MYAPP_GTCP_POOL_MAXSIZE", "7", "GTCP_POOL_MAXSZIE", "1")))
             .run((context) -> {
