@@ -41,9 +41,7 @@ class AddressPoolBorrowedTest {
 
     @Test
     void borrowedCountsBorrowedConnectionsUntilTheyComeBackHealthyOrBroken() throws Exception {
-        server = echoServer();
-        String address = "127.0.0.1:" + server.port();
-        pool = new AddressPool(address, config(address), Listeners.NONE, scheduler);
+        startPool();
 
         assertThat(pool.borrowed()).isZero();
         PoolEntry dialled = pool.borrow(SECONDS.toNanos(5));
@@ -68,9 +66,7 @@ class AddressPoolBorrowedTest {
     void recentlyBorrowedFollowsTheCountWithinTicksOfTheClock() throws Exception {
         CoarseClock.retain(); // a factory's pools tick it; a bare pool must ask for it
         try {
-            server = echoServer();
-            String address = "127.0.0.1:" + server.port();
-            pool = new AddressPool(address, config(address), Listeners.NONE, scheduler);
+            startPool();
 
             assertThat(pool.recentlyBorrowed()).isZero();
             PoolEntry first = pool.borrow(SECONDS.toNanos(5));
@@ -86,7 +82,14 @@ class AddressPoolBorrowedTest {
         }
     }
 
-    private TcpServer echoServer() throws java.io.IOException {
+    /** An echo server on loopback and a pool of at most 4 connections to it. */
+    private void startPool() throws java.io.IOException {
+        server = echoServer();
+        String address = "127.0.0.1:" + server.port();
+        pool = new AddressPool(address, config(address), Listeners.NONE, scheduler);
+    }
+
+    private static TcpServer echoServer() throws java.io.IOException {
         return new TcpServer("127.0.0.1:0", conn -> {
             try {
                 while (true) {
