@@ -47,6 +47,8 @@ public class Conn implements Closeable {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
     /** gtcp's wait for more data in {@code recv(-1)}. */
     public static final Duration DEFAULT_BUFFER_WAIT = Duration.ofMillis(1);
+    /** {@link #DEFAULT_BUFFER_WAIT} in nanoseconds: a constant, so that making a handle converts nothing. */
+    private static final long DEFAULT_BUFFER_WAIT_NANOS = DEFAULT_BUFFER_WAIT.toNanos();
 
     Link link;
     /** Set when a receive met the end of stream before any byte of the next message: the peer closed cleanly. */
@@ -56,7 +58,7 @@ public class Conn implements Closeable {
     private boolean closed;
     private long recvDeadline = Deadlines.NONE;
     private long sendDeadline = Deadlines.NONE;
-    long bufferWaitNanos = DEFAULT_BUFFER_WAIT.toNanos();
+    long bufferWaitNanos = DEFAULT_BUFFER_WAIT_NANOS;
     long readTimeoutNanos;
     long writeTimeoutNanos;
     Retry defaultRetry = Retry.NONE;
@@ -288,7 +290,7 @@ public class Conn implements Closeable {
 
     /** How long {@code recv(-1)} waits for more data after a read that filled its buffer; null: 1 ms. */
     public void setBufferWaitRecv(Duration wait) {
-        bufferWaitNanos = wait == null ? DEFAULT_BUFFER_WAIT.toNanos() : Deadlines.nanos(wait, "buffer wait");
+        bufferWaitNanos = wait == null ? DEFAULT_BUFFER_WAIT_NANOS : Deadlines.nanos(wait, "buffer wait");
     }
 
     /** The local address; after close, the last one known. */

@@ -45,6 +45,8 @@ public final class RetryAllowance implements RetryGate {
 
     private final boolean unlimited;
     private final boolean none;
+    /** {@code unlimited || none}: nothing to count, so a deposit returns at once (one field read on every call). */
+    private final boolean uncounted;
     private final double ratio;
     private final double minPerNano;
     private final long windowNanos;
@@ -62,6 +64,7 @@ public final class RetryAllowance implements RetryGate {
     public RetryAllowance(RetryBudget budget) {
         this.unlimited = budget.isUnlimited();
         this.none = budget.isNone();
+        this.uncounted = unlimited || none;
         this.ratio = budget.ratio();
         this.windowNanos = budget.window().toNanos();
         this.sliceNanos = windowNanos / SLICES;
@@ -75,7 +78,7 @@ public final class RetryAllowance implements RetryGate {
 
     /** A call was made: its first attempt is free, and it adds {@code ratio} to what later attempts may use. */
     public void deposit() {
-        if (unlimited || none) {
+        if (uncounted) {
             return;
         }
         if (CoarseClock.now() - sliceEnd >= 0) {

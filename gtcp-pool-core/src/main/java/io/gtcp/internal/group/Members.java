@@ -24,6 +24,11 @@ final class Members {
     final boolean anyEjected;
     /** When the first ejection ends ({@link System#nanoTime()}); meaningful if {@link #anyEjected}. */
     final long nextRestoreAt;
+    /**
+     * The only member when there is exactly one and it is usable, else null: every borrow of such a group goes
+     * to it, whatever the balancer, so a borrow skips the ejection checks and the pick.
+     */
+    final Endpoint sole;
 
     /** A snapshot of {@code all}'s current states; under the group's lock. */
     Members(Endpoint[] all) {
@@ -52,6 +57,7 @@ final class Members {
         }
         this.anyEjected = ejectedSeen;
         this.nextRestoreAt = firstEnd;
+        this.sole = all.length == 1 && usableCount == 1 ? all[0] : null;
     }
 
     boolean isUsable(int index) {

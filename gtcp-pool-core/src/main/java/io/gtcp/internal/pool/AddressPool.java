@@ -78,6 +78,8 @@ public final class AddressPool {
     /** Per thread, the slot it took a connection from last, or -1 (see {@link #takeIdle}). */
     private final ThreadLocal<int[]> lastSlot = ThreadLocal.withInitial(() -> new int[] {-1});
     private final LeakWatch leakWatch;
+    /** Whether leak detection is on: fixed for the pool's life, so one field of its own rather than a look at the watch. */
+    private final boolean leakOn;
     private final Slots slots;
     private final AtomicInteger total = new AtomicInteger();
     /** Places taken by {@code minIdle} dials under way ({@link PoolUpkeep}): in {@code total}, but neither active nor idle. */
@@ -113,6 +115,7 @@ public final class AddressPool {
         this.suspectUpTo = CoarseClock.now() - Long.MAX_VALUE / 2;
         this.listeners = listeners;
         this.leakWatch = new LeakWatch(address, config.leakDetectionNanos(), scheduler);
+        this.leakOn = leakWatch.isOn();
         this.slots = new Slots(config.maxSize());
         this.health = new EndpointHealth(address);
         this.dialer = new AddressDialer(this, dialAs, target, health, lifetime);
@@ -167,7 +170,7 @@ public final class AddressPool {
             throw report.poolClosed();
         }
         Listeners l = listeners;
-        boolean timed = l != Listeners.NONE || leakWatch.isOn(); // only then the real clock, ~18 ns a read
+        boolean timed = l != Listeners.NONE || leakOn; // only then the real clock, ~18 ns a read
         long start = timed ? System.nanoTime() : 0;
         long coarseNow = CoarseClock.now();
         PoolEntry entry = takeIdle(coarseNow);
@@ -190,7 +193,7 @@ public final class AddressPool {
             }
             long now = System.nanoTime();
             entry.borrowedAt = now;
-            if (leakWatch.isOn()) {
+            if (leakOn) {
                 leakWatch.watch(entry, l);
             }
             if (l != Listeners.NONE) {
@@ -230,7 +233,6 @@ public final class AddressPool {
      */
     PoolEntry takeIdle(long now) {
         Slots s = slots;
-        int n = s.length();
         int t = total.get();
         int[] mine = null;
         if (t <= AFFINITY_LIMIT || t >= s.capacity()) {
@@ -238,16 +240,15 @@ public final class AddressPool {
             int i = mine[0];
             if (i >= 0) {
                 PoolEntry e = s.getAcquire(i);
-                if (e != null && e.state() == PoolEntry.IDLE && e.compareAndSet(PoolEntry.IDLE, PoolEntry.IN_USE)
-                        && fitForUse(e, now)) {
+                if (e != null && e.compareAndSet(PoolEntry.IDLE, PoolEntry.IN_USE) && fitForUse(e, now)) {
                     return e;
                 }
             }
         }
+        int n = s.length();
         for (int i = 0; i < n; i++) {
             PoolEntry e = s.getAcquire(i);
-            if (e != null && e.state() == PoolEntry.IDLE && e.compareAndSet(PoolEntry.IDLE, PoolEntry.IN_USE)
-                    && fitForUse(e, now)) {
+            if (e != null && e.compareAndSet(PoolEntry.IDLE, PoolEntry.IN_USE) && fitForUse(e, now)) {
                 if (mine != null) {
                     mine[0] = i;
                 }
@@ -319,7 +320,7 @@ public final class AddressPool {
             return; // not that borrow any more: its handle gave it back already
         }
         long now = CoarseClock.now();
-        if (leakWatch.isOn()) {
+        if (leakOn) {
             LeakWatch.end(entry);
         }
         Listeners l = listeners;
