@@ -25,15 +25,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * when one is less than {@code PRECISE_NANOS} away, walks that pool's waiters: it unparks those whose time is
  * nearly up, which then park again with a timeout for the rest (so a deadline is kept as exactly as by a timed park,
  * however late a tick comes, up to {@code PRECISE_NANOS}), and lowers the earliest deadline to the next one of
- * those left. A waiter whose earliest deadline was already passed by when it parked is found at the next walk, as
- * the waiter marks itself before it lowers the deadline and the walk resets the deadline before it looks at the
- * waiters (the Dekker pattern again: one of the two sees the other).
+ * those left. A waiter that lowers the earliest deadline while a walk is under way is not missed: it marks itself
+ * untimed before it lowers the deadline, and the walk resets the deadline before it looks at the waiters (the
+ * Dekker pattern again: either the walk sees the waiter, or the next tick sees its deadline).
  *
  * <p>A pool is watched while somebody waits in it: the clock's thread drops a pool whose waiters are gone, having
  * first said so ({@link Waiters#watched}), and keeps it if a waiter came meanwhile; a waiter that finds its pool
  * not watched adds it under a lock (rare: once per busy period of a pool). With no factory open the clock does not
- * tick, and a waiter parks with a timeout as before; the clock's thread, before it ends, wakes every untimed
- * waiter so that each parks again with its timeout.
+ * tick, and a waiter parks with a timeout as before. The clock stops only when the last factory closes, whose
+ * pools' shutdown has woken their waiters already; its thread still wakes every untimed waiter as it ends, so that
+ * a waiter of a pool used without a factory parks again with its own timeout.
  */
 final class WaitDeadlines {
 

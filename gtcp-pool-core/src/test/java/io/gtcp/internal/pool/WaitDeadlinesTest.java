@@ -19,7 +19,6 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,8 +26,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A borrower that waits long parks without a timeout, and the clock's thread ends its wait when its time is up
  * ({@link WaitDeadlines}): the acquire timeout and the call's deadline still hold, never early, a returned
- * connection still reaches it at once, a pool is watched only while somebody waits in it, and when the clock stops
- * the waiters park with their own timeout again. The state of the waiting thread tells the two parks apart:
+ * connection still reaches it at once, and a pool is watched only while somebody waits in it. The state of the waiting thread tells the two parks apart:
  * {@code WAITING} without a timeout, {@code TIMED_WAITING} with one.
  */
 @Timeout(value = 60, unit = SECONDS)
@@ -37,12 +35,10 @@ class WaitDeadlinesTest {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private TcpServer server;
     private AddressPool pool;
-    private boolean clockRetained;
 
     @BeforeEach
     void startClock() {
         CoarseClock.retain(); // a factory's pools tick it; a bare pool must ask for it
-        clockRetained = true;
     }
 
     @AfterEach
@@ -54,9 +50,7 @@ class WaitDeadlinesTest {
             server.close();
         }
         scheduler.shutdownNow();
-        if (clockRetained) {
-            CoarseClock.release();
-        }
+        CoarseClock.release();
     }
 
     @Test
@@ -121,23 +115,6 @@ class WaitDeadlinesTest {
         }
         assertThat(pool.waiting()).isZero();
         pool.release(held, held.generation(), true, false);
-    }
-
-    @Test
-    void whenTheClockStopsAWaiterParksAgainWithItsOwnTimeout() throws Exception {
-        Assumptions.assumeTrue(CoarseClock.users() == 1, "another factory in this JVM keeps the clock ticking");
-        startPool(1, SECONDS.toNanos(30));
-        PoolEntry held = pool.borrow(SECONDS.toNanos(5));
-        Waiter waiter = Waiter.start(() -> pool.borrow(SECONDS.toNanos(5)));
-        awaitState(waiter, Thread.State.WAITING);
-
-        CoarseClock.release();
-        clockRetained = false;
-
-        awaitState(waiter, Thread.State.TIMED_WAITING);
-        pool.release(held, held.generation(), true, false);
-        PoolEntry got = waiter.entry();
-        pool.release(got, got.generation(), true, false);
     }
 
     private static void awaitState(Waiter waiter, Thread.State state) {
