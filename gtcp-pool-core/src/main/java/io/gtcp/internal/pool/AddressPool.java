@@ -428,6 +428,11 @@ public final class AddressPool {
         return waiters.count();
     }
 
+    /** Its waiting borrowers: for tests. */
+    Waiters waiters() {
+        return waiters;
+    }
+
     /** Gives back a place taken by {@link #reserve()} whose dial failed. */
     void unreserve() {
         total.decrementAndGet();

@@ -4,6 +4,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.slf4j.LoggerFactory;
+
 /**
  * The time the borrow and return path judges idle time and expiry by: {@link System#nanoTime()} as one ticking
  * thread last read it, at most {@link #TICK_NANOS} ago. Reading the real clock costs about 18 ns here, and the
@@ -24,7 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>One thread for the process</b> ({@code gtcp-clock}, a daemon), started by the first open factory and
  * ended with the last one's {@code close()}, so that no gtcp thread outlives the factories. It ticks 100 times a
- * second and touches nothing else, so a borrower never waits for it and never wakes it.
+ * second, and at each tick ends the long waits of borrowers whose time is up ({@link WaitDeadlines}: one volatile
+ * read per pool in which somebody waits); a borrower never waits for it and never wakes it.
  */
 public final class CoarseClock {
 
@@ -42,6 +45,8 @@ public final class CoarseClock {
     /** Open users (factories' pool registries). */
     private static int users;
     private static Thread ticker;
+    /** Whether the ticking thread runs (set before it starts, cleared when the last user releases it). */
+    private static volatile boolean ticking;
 
     private CoarseClock() {
     }
@@ -49,6 +54,14 @@ public final class CoarseClock {
     /** The real clock as last read: up to a tick (or more, if the ticker runs late) behind it, never ahead. */
     public static long now() {
         return now;
+    }
+
+    /**
+     * Whether the clock ticks, so that a borrower may park without a timeout and count on
+     * {@link WaitDeadlines} to wake it: one volatile read.
+     */
+    static boolean isTicking() {
+        return ticking;
     }
 
     /** A user opens: the clock ticks from now on, until every user {@linkplain #release() released} it. */
@@ -60,6 +73,7 @@ public final class CoarseClock {
                 Thread t = new Thread(CoarseClock::tick, "gtcp-clock");
                 t.setDaemon(true);
                 ticker = t;
+                ticking = true;
                 t.start();
             }
         } finally {
@@ -75,6 +89,7 @@ public final class CoarseClock {
                 return;
             }
             if (--users == 0) {
+                ticking = false;
                 ticker.interrupt();
                 ticker = null;
             }
@@ -105,9 +120,24 @@ public final class CoarseClock {
 
     private static void tick() {
         Thread me = Thread.currentThread();
-        while (!me.isInterrupted()) {
-            LockSupport.parkNanos(TICK_NANOS);
-            now = System.nanoTime();
+        boolean sweepFailing = false;
+        try {
+            while (!me.isInterrupted()) {
+                LockSupport.parkNanos(TICK_NANOS);
+                long t = System.nanoTime();
+                now = t;
+                try {
+                    WaitDeadlines.sweep(t);
+                    sweepFailing = false;
+                } catch (RuntimeException e) { // never seen; the clock must tick on whatever happens there
+                    if (!sweepFailing) { // once per change of state, not 100 times a second
+                        sweepFailing = true;
+                        LoggerFactory.getLogger(CoarseClock.class).error("ending the waits that are due failed", e);
+                    }
+                }
+            }
+        } finally {
+            WaitDeadlines.wakeAll(); // those parked without a timeout park again with one
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -50,6 +51,11 @@ import java.util.concurrent.locks.LockSupport;
  * quarter of their throughput (VirtualThreadsBenchmark, BENCHMARKS.md, round 3). Under heavy oversubscription
  * (thousands of virtual threads on a few connections) every waiter starves soon and the pool serves them in
  * arrival order, as the fair semaphore did, but without its one-at-a-time wake-ups.
+ *
+ * <p><b>Parking without a timeout.</b> A waiter with more than {@link WaitDeadlines#PRECISE_NANOS} to wait parks
+ * without a timeout, and the clock's thread wakes it shortly before its time is up ({@link WaitDeadlines}): a
+ * virtual thread's timed park costs a timer task per park, a third of the throughput of thousands of virtual
+ * threads on a few connections.
  */
 final class Waiters {
 
@@ -80,6 +86,11 @@ final class Waiters {
     private static final int HANDED = 2;
     private static final int LEFT = 3;
 
+    /** {@link #earliest} when no waiter parks without a timeout. */
+    private static final long NONE = Long.MIN_VALUE;
+    /** The longest a waiter parks without a timeout before it looks at its deadline again (no overflow below). */
+    private static final long HORIZON_NANOS = TimeUnit.HOURS.toNanos(1);
+
     /** One wait of a borrower: its thread, when it starves (coarse clock), and what a waker did to it. */
     static final class Node {
         private static final AtomicIntegerFieldUpdater<Node> STATUS =
@@ -91,6 +102,10 @@ final class Waiters {
         volatile int status;
         /** The entry handed to this waiter (status {@link #HANDED}); written before the status. */
         PoolEntry handed;
+        /** Parked without a timeout, to be woken by the clock's thread by {@link #end} ({@link WaitDeadlines}). */
+        volatile boolean untimed;
+        /** When the clock's thread is to wake this waiter (nano time), if {@link #untimed}; written before it. */
+        long end;
 
         Node(long handOffFrom) {
             this.handOffFrom = handOffFrom;
@@ -110,6 +125,10 @@ final class Waiters {
     private final AtomicInteger woken = new AtomicInteger();
     /** The waiting nodes in arrival order; nodes whose waiter left ({@code LEFT}) are skipped and dropped. */
     private final ConcurrentLinkedQueue<Node> queue = new ConcurrentLinkedQueue<>();
+    /** The earliest {@link Node#end} of the waiters parked without a timeout (or earlier), else {@link #NONE}. */
+    private final AtomicLong earliest = new AtomicLong(NONE);
+    /** Whether {@link WaitDeadlines} looks at these waiters: changed under its lock, read without. */
+    volatile boolean watched;
 
     Waiters(AddressPool pool) {
         this.pool = pool;
@@ -198,7 +217,7 @@ final class Waiters {
                     }
                     throw pool.report.exhausted(start, count.get() - 1);
                 }
-                LockSupport.parkNanos(this, left);
+                park(node, now, left);
                 if (Thread.interrupted()) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException(NamedFailure.prefix(pool.config().name(), pool.address())
@@ -209,6 +228,56 @@ final class Waiters {
             if (counted) {
                 count.decrementAndGet();
                 leave(node);
+            }
+        }
+    }
+
+    /**
+     * Parks a counted waiter for up to {@code left} nanoseconds: without a timeout when the wait is long and the
+     * clock's thread ticks (see {@link WaitDeadlines}), else with one. Either may return early, as any park may.
+     */
+    private void park(Node node, long now, long left) {
+        if (left <= WaitDeadlines.PRECISE_NANOS || !CoarseClock.isTicking()) {
+            LockSupport.parkNanos(this, left);
+            return;
+        }
+        long end = now + Math.min(left, HORIZON_NANOS);
+        node.end = end == NONE ? end + 1 : end;
+        node.untimed = true; // before the earliest deadline is lowered: a walk that resets it sees this node
+        lowerEarliest(node.end);
+        WaitDeadlines.watch(this);
+        LockSupport.park(this);
+        node.untimed = false;
+    }
+
+    /**
+     * From the clock's thread: unparks the waiters parked without a timeout whose {@link Node#end} is not after
+     * {@code dueBy} (every one if {@code all}), and leaves the earliest end of the others in {@link #earliest}.
+     * Looks at the waiters only when the earliest end is due: one volatile read a tick otherwise.
+     */
+    void wakeUntimed(long dueBy, boolean all) {
+        long e = earliest.get();
+        if (!all && (e == NONE || e - dueBy > 0)) {
+            return;
+        }
+        earliest.set(NONE); // before the walk: a waiter that lowers it from now on is in the queue already
+        for (Node n : queue) {
+            if (n.untimed && n.status == WAITING) {
+                long end = n.end;
+                if (all || end - dueBy <= 0) {
+                    LockSupport.unpark(n.thread); // it parks again, with a timeout for what is left
+                } else {
+                    lowerEarliest(end);
+                }
+            }
+        }
+    }
+
+    /** Makes {@link #earliest} no later than {@code end}: a volatile read when it is earlier already. */
+    private void lowerEarliest(long end) {
+        for (long e = earliest.get(); e == NONE || end - e < 0; e = earliest.get()) {
+            if (earliest.compareAndSet(e, end)) {
+                return;
             }
         }
     }
