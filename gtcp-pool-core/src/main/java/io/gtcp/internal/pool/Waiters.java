@@ -324,9 +324,9 @@ final class Waiters {
      * checks for a racing shutdown).
      */
     boolean endBorrow(PoolEntry entry) {
+        entry.endBorrow(PoolEntry.IDLE); // published before the count is read: see "No lost wake-up"
         if (count.get() == 0) {
-            entry.endBorrow(PoolEntry.IDLE);
-            return false;
+            return false; // a borrower counted in from now on finds the entry at its look after queueing
         }
         Node first = queue.peek();
         while (first != null && first.status == LEFT) { // a waiter that left: drop its node
@@ -334,7 +334,9 @@ final class Waiters {
             first = queue.peek();
         }
         if (first != null && CoarseClock.now() - first.handOffFrom >= 0) {
-            entry.endBorrow(PoolEntry.RESERVED);
+            if (!entry.compareAndSet(PoolEntry.IDLE, PoolEntry.RESERVED)) {
+                return false; // a running borrower took it meanwhile: its return hands it on
+            }
             if (handTo(entry)) {
                 if (!onVirtualThread()) { // a virtual thread's scheduler runs the waiter soon anyway: no yield
                     Thread.yield(); // let the woken waiter run now rather than after this thread's next borrow
@@ -342,8 +344,6 @@ final class Waiters {
                 return true;
             }
             entry.setState(PoolEntry.IDLE);
-        } else {
-            entry.endBorrow(PoolEntry.IDLE);
         }
         wakeOne(); // after the entry is idle: no wake-up is lost
         return false;
