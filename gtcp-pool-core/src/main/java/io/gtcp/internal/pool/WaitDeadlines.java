@@ -47,8 +47,8 @@ final class WaitDeadlines {
 
     /** The pools in which somebody waits. */
     private static final Set<Waiters> WATCHED = ConcurrentHashMap.newKeySet();
-    /** Serialises a pool's addition with its removal (see the class comment). */
-    private static final ReentrantLock LOCK = new ReentrantLock();
+    /** Serialises a pool's addition with its removal (see the class comment); package-private for a test. */
+    static final ReentrantLock LOCK = new ReentrantLock();
 
     private WaitDeadlines() {
     }

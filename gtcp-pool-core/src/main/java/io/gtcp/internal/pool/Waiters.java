@@ -241,12 +241,15 @@ final class Waiters {
             LockSupport.parkNanos(this, left);
             return;
         }
+        // first, as it may take a lock and park there, which would use up an unpark meant for the park below
+        WaitDeadlines.watch(this);
         long end = now + Math.min(left, HORIZON_NANOS);
         node.end = end == NONE ? end + 1 : end;
         node.untimed = true; // before the earliest deadline is lowered: a walk that resets it sees this node
         lowerEarliest(node.end);
-        WaitDeadlines.watch(this);
-        LockSupport.park(this);
+        if (node.status == WAITING) { // else a waker came meanwhile, whose unpark a park above may have used up
+            LockSupport.park(this);
+        }
         node.untimed = false;
     }
 
@@ -266,9 +269,8 @@ final class Waiters {
                 long end = n.end;
                 if (all || end - dueBy <= 0) {
                     LockSupport.unpark(n.thread); // it parks again, with a timeout for what is left
-                } else {
-                    lowerEarliest(end);
                 }
+                lowerEarliest(end); // looked at again next tick, until it has parked again or left
             }
         }
     }
@@ -324,9 +326,13 @@ final class Waiters {
      * checks for a racing shutdown).
      */
     boolean endBorrow(PoolEntry entry) {
-        entry.endBorrow(PoolEntry.IDLE); // published before the count is read: see "No lost wake-up"
         if (count.get() == 0) {
-            return false; // a borrower counted in from now on finds the entry at its look after queueing
+            entry.endBorrow(PoolEntry.IDLE);
+            if (count.get() == 0) { // read again after the entry is published: see "No lost wake-up"
+                return false; // a borrower counted in from now on finds the entry at its look after queueing
+            }
+            wakeOne(); // one counted itself in meanwhile and may have looked before the entry was idle
+            return false;
         }
         Node first = queue.peek();
         while (first != null && first.status == LEFT) { // a waiter that left: drop its node
@@ -334,9 +340,7 @@ final class Waiters {
             first = queue.peek();
         }
         if (first != null && CoarseClock.now() - first.handOffFrom >= 0) {
-            if (!entry.compareAndSet(PoolEntry.IDLE, PoolEntry.RESERVED)) {
-                return false; // a running borrower took it meanwhile: its return hands it on
-            }
+            entry.endBorrow(PoolEntry.RESERVED);
             if (handTo(entry)) {
                 if (!onVirtualThread()) { // a virtual thread's scheduler runs the waiter soon anyway: no yield
                     Thread.yield(); // let the woken waiter run now rather than after this thread's next borrow
@@ -344,6 +348,8 @@ final class Waiters {
                 return true;
             }
             entry.setState(PoolEntry.IDLE);
+        } else {
+            entry.endBorrow(PoolEntry.IDLE);
         }
         wakeOne(); // after the entry is idle: no wake-up is lost
         return false;

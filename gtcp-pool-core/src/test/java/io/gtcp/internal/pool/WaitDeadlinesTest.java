@@ -98,6 +98,34 @@ class WaitDeadlinesTest {
         pool.release(got, got.generation(), true, false);
     }
 
+    /**
+     * Registering the pool with the clock's thread may park the waiter on a lock, and a park there uses up an
+     * unpark meant for the waiter's own park. A waiter woken while it waited for that lock (its node taken off the
+     * queue) then parked without a timeout and off the queue, where neither a return nor the clock's thread would
+     * ever find it: the JMH contended benchmark hung with a thread parked 11 minutes past its 30 s acquire timeout.
+     * Here the test holds the lock while the connection comes back, so that the wake-up reaches the waiter there.
+     */
+    @Test
+    void aWakeUpThatComesWhileTheWaiterRegistersItsPoolIsNotLost() throws Exception {
+        startPool(1, SECONDS.toNanos(30));
+        PoolEntry held = pool.borrow(SECONDS.toNanos(5));
+        assertThat(WaitDeadlines.isWatched(pool.waiters())).isFalse();
+        Waiter waiter;
+        WaitDeadlines.LOCK.lock();
+        try {
+            waiter = Waiter.start(() -> pool.borrow(SECONDS.toNanos(5)));
+            Awaitility.await("the waiter at the lock").atMost(10, SECONDS).pollInterval(1, MILLISECONDS)
+                    .until(() -> WaitDeadlines.LOCK.hasQueuedThread(waiter.thread));
+            pool.release(held, held.generation(), true, false); // wakes the waiter, which is parked on the lock
+            Awaitility.await("the wake-up given").atMost(10, SECONDS).until(() -> pool.stats().idle() == 1);
+        } finally {
+            WaitDeadlines.LOCK.unlock();
+        }
+        PoolEntry got = waiter.entry(); // 10 s: far less than the acquire timeout that would end a lost waiter
+        assertThat(got).isSameAs(held);
+        pool.release(got, got.generation(), true, false);
+    }
+
     @Test
     void manyWaitersWithDifferentDeadlinesEachEndAtTheirOwn() throws Exception {
         startPool(1, SECONDS.toNanos(30));
