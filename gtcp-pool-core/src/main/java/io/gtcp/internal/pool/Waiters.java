@@ -255,8 +255,9 @@ final class Waiters {
 
     /**
      * From the clock's thread: unparks the waiters parked without a timeout whose {@link Node#end} is not after
-     * {@code dueBy} (every one if {@code all}), and leaves the earliest end of the others in {@link #earliest}.
-     * Looks at the waiters only when the earliest end is due: one volatile read a tick otherwise.
+     * {@code dueBy} (every one if {@code all}), and leaves the earliest end of all of them in {@link #earliest}, so
+     * that one unparked but not yet parked again with its timeout is looked at again at the next tick. Looks at the
+     * waiters only when the earliest end is due: one volatile read a tick otherwise.
      */
     void wakeUntimed(long dueBy, boolean all) {
         long e = earliest.get();
