@@ -85,7 +85,7 @@ public final class AddressPool {
     /** Places taken by {@code minIdle} dials under way ({@link PoolUpkeep}): in {@code total}, but neither active nor idle. */
     final AtomicInteger fillDials = new AtomicInteger();
     private final BusyCount busy;
-    private final Waiters waiters = new Waiters(this);
+    final Waiters waiters = new Waiters(this); // package-private for tests
     private final EndpointHealth health;
     private volatile Listeners listeners;
     private volatile boolean shutdown;
@@ -426,11 +426,6 @@ public final class AddressPool {
     /** Borrowers waiting for an entry right now. */
     int waiting() {
         return waiters.count();
-    }
-
-    /** Its waiting borrowers: for tests. */
-    Waiters waiters() {
-        return waiters;
     }
 
     /** Gives back a place taken by {@link #reserve()} whose dial failed. */

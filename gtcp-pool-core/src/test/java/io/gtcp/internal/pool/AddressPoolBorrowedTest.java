@@ -3,14 +3,6 @@ package io.gtcp.internal.pool;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gtcp.ExchangeObserver;
-import io.gtcp.Retry;
-import io.gtcp.TcpServer;
-
-import java.io.EOFException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,19 +16,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = SECONDS)
 class AddressPoolBorrowedTest {
 
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private TcpServer server;
+    private BarePool bare;
     private AddressPool pool;
 
     @AfterEach
     void tearDown() {
-        if (pool != null) {
-            pool.shutdown();
+        if (bare != null) {
+            bare.close();
         }
-        if (server != null) {
-            server.close();
-        }
-        scheduler.shutdownNow();
     }
 
     @Test
@@ -84,25 +71,7 @@ class AddressPoolBorrowedTest {
 
     /** An echo server on loopback and a pool of at most 4 connections to it. */
     private void startPool() throws java.io.IOException {
-        server = echoServer();
-        String address = "127.0.0.1:" + server.port();
-        pool = new AddressPool(address, config(address), Listeners.NONE, scheduler);
-    }
-
-    private static TcpServer echoServer() throws java.io.IOException {
-        return new TcpServer("127.0.0.1:0", conn -> {
-            try {
-                while (true) {
-                    conn.sendPkg(conn.recvPkg());
-                }
-            } catch (EOFException end) {
-                conn.close();
-            }
-        }).start();
-    }
-
-    private static PoolConfig config(String address) {
-        return new PoolConfig("busy", address, 0, 0, 4, 0, SECONDS.toNanos(5), SECONDS.toNanos(5),
-                SECONDS.toNanos(5), SECONDS.toNanos(5), Retry.NONE, true, 0, null, 0, ExchangeObserver.NONE, null);
+        bare = BarePool.start("busy", 4, SECONDS.toNanos(5), true);
+        pool = bare.pool;
     }
 }

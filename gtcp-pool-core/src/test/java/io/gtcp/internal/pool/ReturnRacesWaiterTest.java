@@ -3,14 +3,7 @@ package io.gtcp.internal.pool;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gtcp.ExchangeObserver;
-import io.gtcp.Retry;
-import io.gtcp.TcpServer;
-
-import java.io.EOFException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.AfterEach;
@@ -33,8 +26,7 @@ class ReturnRacesWaiterTest {
     private static final long ACQUIRE_TIMEOUT_NANOS = SECONDS.toNanos(30);
     private static final long HANG_NANOS = SECONDS.toNanos(5);
 
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private TcpServer server;
+    private BarePool bare;
     private AddressPool pool;
     private volatile int held;
     private volatile int done;
@@ -42,13 +34,9 @@ class ReturnRacesWaiterTest {
 
     @AfterEach
     void tearDown() {
-        if (pool != null) {
-            pool.shutdown();
+        if (bare != null) {
+            bare.close();
         }
-        if (server != null) {
-            server.close();
-        }
-        scheduler.shutdownNow();
         CoarseClock.release();
     }
 
@@ -100,18 +88,7 @@ class ReturnRacesWaiterTest {
     }
 
     private void startPool() throws java.io.IOException {
-        server = new TcpServer("127.0.0.1:0", conn -> {
-            try {
-                while (true) {
-                    conn.sendPkg(conn.recvPkg());
-                }
-            } catch (EOFException end) {
-                conn.close();
-            }
-        }).start();
-        String address = "127.0.0.1:" + server.port();
-        PoolConfig config = new PoolConfig("race", address, 0, 0, 1, 0, ACQUIRE_TIMEOUT_NANOS, SECONDS.toNanos(5),
-                SECONDS.toNanos(5), SECONDS.toNanos(5), Retry.NONE, false, 0, null, 0, ExchangeObserver.NONE, null);
-        pool = new AddressPool(address, config, Listeners.NONE, scheduler);
+        bare = BarePool.start("race", 1, ACQUIRE_TIMEOUT_NANOS, false);
+        pool = bare.pool;
     }
 }

@@ -5,17 +5,11 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gtcp.AcquireTimeoutException;
-import io.gtcp.ExchangeObserver;
-import io.gtcp.Retry;
-import io.gtcp.TcpServer;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -32,8 +26,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = SECONDS)
 class WaitDeadlinesTest {
 
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private TcpServer server;
+    private BarePool bare;
     private AddressPool pool;
 
     @BeforeEach
@@ -43,13 +36,9 @@ class WaitDeadlinesTest {
 
     @AfterEach
     void tearDown() {
-        if (pool != null) {
-            pool.shutdown();
+        if (bare != null) {
+            bare.close();
         }
-        if (server != null) {
-            server.close();
-        }
-        scheduler.shutdownNow();
         CoarseClock.release();
     }
 
@@ -60,13 +49,13 @@ class WaitDeadlinesTest {
 
         Waiter waiter = Waiter.start(() -> pool.borrow(SECONDS.toNanos(5)));
         awaitState(waiter, Thread.State.WAITING);
-        assertThat(WaitDeadlines.isWatched(pool.waiters())).isTrue();
+        assertThat(WaitDeadlines.isWatched(pool.waiters)).isTrue();
 
         Throwable failure = waiter.failure();
         assertThat(failure).isInstanceOf(AcquireTimeoutException.class);
         assertThat(waiter.nanos()).isGreaterThanOrEqualTo(SECONDS.toNanos(1));
         Awaitility.await("the pool no longer watched").atMost(10, SECONDS)
-                .until(() -> !WaitDeadlines.isWatched(pool.waiters()));
+                .until(() -> !WaitDeadlines.isWatched(pool.waiters));
         pool.release(held, held.generation(), true, false);
     }
 
@@ -109,7 +98,7 @@ class WaitDeadlinesTest {
     void aWakeUpThatComesWhileTheWaiterRegistersItsPoolIsNotLost() throws Exception {
         startPool(1, SECONDS.toNanos(30));
         PoolEntry held = pool.borrow(SECONDS.toNanos(5));
-        assertThat(WaitDeadlines.isWatched(pool.waiters())).isFalse();
+        assertThat(WaitDeadlines.isWatched(pool.waiters)).isFalse();
         Waiter waiter;
         WaitDeadlines.LOCK.lock();
         try {
@@ -196,20 +185,8 @@ class WaitDeadlinesTest {
         }
     }
 
-    /** An echo server on loopback and a pool of at most {@code size} connections to it. */
     private void startPool(int size, long acquireTimeoutNanos) throws IOException {
-        server = new TcpServer("127.0.0.1:0", conn -> {
-            try {
-                while (true) {
-                    conn.sendPkg(conn.recvPkg());
-                }
-            } catch (EOFException end) {
-                conn.close();
-            }
-        }).start();
-        String address = "127.0.0.1:" + server.port();
-        PoolConfig config = new PoolConfig("waits", address, 0, 0, size, 0, acquireTimeoutNanos, SECONDS.toNanos(5),
-                SECONDS.toNanos(5), SECONDS.toNanos(5), Retry.NONE, true, 0, null, 0, ExchangeObserver.NONE, null);
-        pool = new AddressPool(address, config, Listeners.NONE, scheduler);
+        bare = BarePool.start("waits", size, acquireTimeoutNanos, true);
+        pool = bare.pool;
     }
 }
