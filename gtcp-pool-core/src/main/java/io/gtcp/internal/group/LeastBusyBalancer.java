@@ -30,12 +30,13 @@ final class LeastBusyBalancer implements Balancer {
         if (n == 1) {
             return candidates[0];
         }
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        int i = random.nextInt(n);
-        int j = random.nextInt(n - 1);
-        if (j >= i) {
-            j++;
-        }
+        // Both draws come from one random long, each half scaled to its range by a multiply and a shift, not by
+        // nextInt(bound)'s division (a bias of at most n / 2^32, far below what a balancer could notice), and the
+        // second skips the first by arithmetic, not by a branch that a random draw would mispredict half the time.
+        long r = ThreadLocalRandom.current().nextLong();
+        int i = (int) (((r >>> 32) * n) >>> 32);
+        int j = (int) (((r & 0xFFFF_FFFFL) * (n - 1)) >>> 32);
+        j += (i - 1 - j) >>> 31; // j >= i: one up
         Endpoint first = candidates[i];
         Endpoint second = candidates[j];
         boolean firstFailing = first.pool.health().failedRecently(FAILING_FOR_NANOS);
