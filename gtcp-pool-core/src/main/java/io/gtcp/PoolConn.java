@@ -8,8 +8,6 @@ import io.gtcp.internal.pool.PoolEntry;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
@@ -32,33 +30,29 @@ import java.time.Duration;
  *
  * <p>Closing from another thread: {@code close()} while an operation runs (the usual Java way to cancel one)
  * aborts the socket, so the operation ends at once with an {@link IOException}, and the connection is closed,
- * never pooled: the owner's thread gives it back as broken when its operation ends. Who gives the entry back is
- * decided by one compare-and-set of {@link #phase} (an operation running, closed), so exactly one of the two
- * threads does it; the cost on the owner's side is a compare-and-set as each operation starts and ends.
+ * never pooled: the owner's thread gives it back as broken when its operation ends. The handle has no state word
+ * of its own: its operations and its close act on the entry's ({@link PoolEntry}), so that a warm return is one
+ * compare-and-set. An operation begins and ends by a compare-and-set that advances the word's phase, a close from
+ * another thread sets the word's closed flag while one runs, and a close with none running gives the entry back
+ * from exactly the word it read; whoever's compare-and-set wins decides, so exactly one thread gives the entry
+ * back.
  *
  * <p>Each borrow gets its own {@code PoolConn}, so a second {@code close()} is a no-op and any use after
- * {@code close()} throws an {@link IOException}, even once the connection serves someone else.
+ * {@code close()} throws an {@link IOException}, even once the connection serves someone else: the handle
+ * remembers that it closed, and the word names the borrow's generation, which no later borrow shares.
  */
 public class PoolConn extends Conn {
-
-    private static final int RUNNING = 1;
-    private static final int CLOSED = 2;
-    private static final VarHandle PHASE;
-
-    static {
-        try {
-            PHASE = MethodHandles.lookup().findVarHandle(PoolConn.class, "phase", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final AddressPool pool;
     private final long connectTimeoutNanos;
     private final PoolEntry entry;
-    private final int generation;
-    /** {@link #RUNNING} while an operation runs, plus {@link #CLOSED} once {@code close()} was called. */
-    private volatile int phase;
+    /** This borrow's generation: the entry's word names it while the borrow lasts. */
+    private final long generation;
+    /**
+     * {@code close()} was called: the handle never looks at the entry again, whatever its generation has become.
+     * Written before the compare-and-set that ends the borrow, so whoever sees that end sees this too.
+     */
+    private boolean closed;
     private boolean broken;
     private boolean used;
     /** The operation's reconnect dial failed and its address's health counted that: the operation counts no more. */
@@ -117,7 +111,7 @@ public class PoolConn extends Conn {
 
     @Override
     public boolean isClosed() {
-        return (phase & CLOSED) != 0;
+        return closed || !PoolEntry.isOpen(entry.word(), generation);
     }
 
     /**
@@ -126,13 +120,17 @@ public class PoolConn extends Conn {
      */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (;;) {
-            int p = phase;
-            if ((p & CLOSED) != 0) {
-                return;
+            long w = entry.word();
+            if (!PoolEntry.isOpen(w, generation)) {
+                return; // given back by a racing close, or closed while an operation runs: its thread gives it back
             }
-            if (p == RUNNING) {
-                if (PHASE.compareAndSet(this, RUNNING, RUNNING | CLOSED)) {
+            if (PoolEntry.isRunning(w)) {
+                if (entry.closeRunning(w)) {
                     link.abort(); // the operation fails now; its thread gives the entry back
                     DialAbort dial = dialing;
                     if (dial != null) {
@@ -140,10 +138,9 @@ public class PoolConn extends Conn {
                     }
                     return;
                 }
-            } else if (PHASE.compareAndSet(this, 0, CLOSED)) {
-                pool.release(entry, generation, !broken, used);
+            } else if (pool.giveBack(entry, w, !broken, used)) {
                 return;
-            }
+            } // else the word changed meanwhile (an operation of another thread began): look again
         }
     }
 
@@ -155,8 +152,10 @@ public class PoolConn extends Conn {
 
     @Override
     Link begin() throws IOException {
-        if (!PHASE.compareAndSet(this, 0, RUNNING)) {
-            throw new IOException((phase & CLOSED) != 0 ? "connection closed: it was returned to its pool"
+        long w = entry.word();
+        if (closed || !PoolEntry.isOpen(w, generation) || PoolEntry.isRunning(w) || !entry.advance(w)) {
+            throw new IOException(closed || !PoolEntry.isOpen(entry.word(), generation)
+                    ? "connection closed: it was returned to its pool"
                     : "another operation is running on this connection");
         }
         return link;
@@ -168,7 +167,7 @@ public class PoolConn extends Conn {
         used = true;
         boolean counted = failureCounted;
         failureCounted = false;
-        if (PHASE.compareAndSet(this, RUNNING, 0)) {
+        if (entry.endOperation(generation)) {
             if (!counted) { // the contract: a failed operation counts one failure, whatever failed within it
                 pool.health().recordFailure(e);
             }
@@ -181,7 +180,7 @@ public class PoolConn extends Conn {
     @Override
     void succeeded() throws IOException {
         used = true;
-        if (!PHASE.compareAndSet(this, RUNNING, 0)) {
+        if (!entry.endOperation(generation)) {
             throw new ClosedDuringOperation(null); // failed() gives the entry back
         }
         pool.health().recordSuccess(); // a completed operation resets the failure count now, not at return
@@ -191,15 +190,22 @@ public class PoolConn extends Conn {
     void escaped(Throwable e) {
         broken = true;
         used = true;
-        if (!PHASE.compareAndSet(this, RUNNING, 0)) {
+        if (!entry.endOperation(generation)) {
             giveBackAfterClose();
         }
     }
 
-    /** The owner's side of a close from another thread: the operation is over, the entry goes back broken. */
+    /**
+     * The owner's side of a close from another thread: the operation is over, the entry goes back broken. (If the
+     * word is not this operation's closed word, the operation had ended before something else failed: nobody
+     * closed it, and it stays the borrower's, broken, for its {@code close()}.)
+     */
     private void giveBackAfterClose() {
-        phase = CLOSED;
-        pool.release(entry, generation, false, true);
+        long w = entry.word();
+        if (PoolEntry.isClosedWhileRunning(w, generation)) {
+            closed = true;
+            pool.giveBack(entry, w, false, true);
+        }
     }
 
     @Override
@@ -229,12 +235,12 @@ public class PoolConn extends Conn {
         } catch (InterruptedIOException timedOutOrInterrupted) { // a timeout is not a dead socket
             throw timedOutOrInterrupted;
         } catch (IOException writeFailed) {
-            if (phase != RUNNING || !pool.config().retries().tryAttempt()) {
+            if (!PoolEntry.isRunningIn(entry.word(), generation) || !pool.config().retries().tryAttempt()) {
                 throw writeFailed; // closed from another thread, or the retry budget is spent: no reconnect
             }
             link = reconnect(writeFailed, deadline);
             // publishes the new link before a closer reads it, and stops here if one came meanwhile
-            if (!PHASE.compareAndSet(this, RUNNING, RUNNING)) {
+            if (!entry.stillRunning(generation)) {
                 throw writeFailed;
             }
             super.writeFrame(link, data, deadline, retry);
@@ -259,7 +265,7 @@ public class PoolConn extends Conn {
         }
         DialAbort abort = new DialAbort();
         dialing = abort;
-        if ((phase & CLOSED) != 0) { // a close that came before the dial was published: it did not see it
+        if (!PoolEntry.isRunningIn(entry.word(), generation)) { // a close before the dial was published missed it
             abort.abort();
         }
         try {

@@ -70,16 +70,13 @@ public final class AddressPool {
     private final PoolConfig config;
     /** Idle time (coarse clock) from which a borrow checks the connection: {@code checkIdleAfter} less the slack. */
     private final long checkIdleAfterNanos;
-    /**
-     * Connections returned up to this time (coarse clock) are checked at their next borrow whatever their idle
-     * time: the moment a connection last came back broken (see "Health" above). Far in the past until then.
-     */
-    private volatile long suspectUpTo;
     /** Per thread, the slot it took a connection from last, or -1 (see {@link #takeIdle}). */
     private final ThreadLocal<int[]> lastSlot = ThreadLocal.withInitial(() -> new int[] {-1});
     private final LeakWatch leakWatch;
     /** Whether leak detection is on: fixed for the pool's life, so one field of its own rather than a look at the watch. */
     private final boolean leakOn;
+    /** How a borrowed entry comes back: checks, then one compare-and-set (see {@link GiveBack}). */
+    private final GiveBack giveBack;
     private final Slots slots;
     private final AtomicInteger total = new AtomicInteger();
     /** Places taken by {@code minIdle} dials under way ({@link PoolUpkeep}): in {@code total}, but neither active nor idle. */
@@ -112,10 +109,10 @@ public final class AddressPool {
         this.address = address;
         this.config = config;
         this.checkIdleAfterNanos = Math.max(0, config.staleCheckAfterNanos() - CoarseClock.SLACK_NANOS);
-        this.suspectUpTo = CoarseClock.now() - Long.MAX_VALUE / 2;
         this.listeners = listeners;
         this.leakWatch = new LeakWatch(address, config.leakDetectionNanos(), scheduler);
         this.leakOn = leakWatch.isOn();
+        this.giveBack = new GiveBack(this, leakOn);
         this.slots = new Slots(config.maxSize());
         this.health = new EndpointHealth(address);
         this.dialer = new AddressDialer(this, dialAs, target, health, lifetime);
@@ -266,7 +263,7 @@ public final class AddressPool {
     boolean fitForUse(PoolEntry e, long now) {
         CloseReason expired = expiry(e, now);
         if (expired == null && config.validateOnBorrow()
-                && (now - e.lastReturned >= checkIdleAfterNanos || e.lastReturned - suspectUpTo <= 0)
+                && (now - e.lastReturned >= checkIdleAfterNanos || e.lastReturned - giveBack.suspectUpTo <= 0)
                 && e.link.isStale()) {
             expired = CloseReason.STALE;
         }
@@ -311,46 +308,19 @@ public final class AddressPool {
     // ------------------------------------------------------------------ return
 
     /**
-     * Takes a connection back: to the idle set if it is healthy and in sync, else closed; either way a waiter,
-     * if there is one, is woken. {@code used} says whether the borrower did any I/O: only then can bytes
-     * be left in the socket, so only then is it asked (a system call); the buffer is always checked.
+     * Takes back the borrow of {@code generation} from a borrower with no handle or none running an operation: to
+     * the idle set if it is healthy and in sync, else closed (see {@link GiveBack}); nothing if that borrow ended.
      */
-    public void release(PoolEntry entry, int generation, boolean healthy, boolean used) {
-        if (!entry.isBorrowedIn(generation)) {
-            return; // not that borrow any more: its handle gave it back already
+    public void release(PoolEntry entry, long generation, boolean healthy, boolean used) {
+        long word = entry.word();
+        if (PoolEntry.isOpen(word, generation) && !PoolEntry.isRunning(word)) {
+            giveBack.from(entry, word, healthy, used);
         }
-        long now = CoarseClock.now();
-        if (leakOn) {
-            LeakWatch.end(entry);
-        }
-        Listeners l = listeners;
-        if (l != Listeners.NONE) {
-            l.connectionReleased(address, System.nanoTime() - entry.borrowedAt);
-        }
-        CloseReason reason;
-        if (!healthy) {
-            reason = CloseReason.BROKEN;
-            suspectUpTo = now; // the other idle connections are checked at their next borrow (see "Health")
-        } else if (used ? entry.link.hasUnreadBytes() : entry.link.hasBufferedBytes()) {
-            reason = CloseReason.OUT_OF_SYNC;
-        } else if (shutdown) {
-            reason = CloseReason.FACTORY_CLOSED;
-        } else if (entry.mortal && now - entry.expiresAt >= 0) {
-            reason = CloseReason.LIFETIME_EXPIRED;
-        } else {
-            reason = null;
-        }
-        if (reason != null) {
-            remove(entry, reason);
-            return;
-        }
-        entry.lastReturned = now;
-        if (waiters.endBorrow(entry)) {
-            return; // handed to a starving waiter
-        }
-        if (shutdown && entry.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
-            remove(entry, CloseReason.FACTORY_CLOSED); // raced with close(): do not leave it open
-        }
+    }
+
+    /** A handle's return from the {@code word} it read: false if the word changed meanwhile ({@link GiveBack}). */
+    public boolean giveBack(PoolEntry entry, long word, boolean healthy, boolean used) {
+        return giveBack.from(entry, word, healthy, used);
     }
 
     /** Takes an owned entry out of its slot and closes its connection. */

@@ -31,11 +31,12 @@ import java.util.concurrent.locks.LockSupport;
  * pending 643", issue 17).
  *
  * <p><b>No lost wake-up</b> (the Dekker pattern, with volatile accesses only): a waiter queues its node, then looks
- * for an idle entry once more, then parks; a waker publishes first and then dequeues. Either the waiter's look
- * sees the change, or the waker finds the node and unparks it ({@link LockSupport#unpark} before the park makes
- * the park return at once). A waiter that leaves after a wake-up it did not use (it found an entry on a look that
- * raced the wake, or its time ran out) passes the wake-up on, and a waiter that times out takes one last look
- * first: it gives up only when nothing was idle.
+ * for an idle entry once more, then parks; a waker publishes first and then dequeues (a return publishes by the
+ * compare-and-set that gives the entry back, {@link GiveBack}: a volatile write, so its read of the waiter count
+ * cannot come before it). Either the waiter's look sees the change, or the waker finds the node and unparks it
+ * ({@link LockSupport#unpark} before the park makes the park return at once). A waiter that leaves after a
+ * wake-up it did not use (it found an entry on a look that raced the wake, or its time ran out) passes the wake-up
+ * on, and a waiter that times out takes one last look first: it gives up only when nothing was idle.
  *
  * <p><b>Who gets a returned entry.</b> A woken waiter competes with borrowers that never waited (it takes whatever
  * is idle when it looks). Letting a running thread take a returned entry keeps a busy pool free of context
@@ -322,38 +323,42 @@ final class Waiters {
     }
 
     /**
-     * Ends the borrow of a healthy {@code entry} being returned: handed to the first waiter if that one starves
-     * (true), else back to the idle set and a waiter woken (false; the pool then
-     * checks for a racing shutdown).
+     * Ends the borrow of a healthy {@code entry} being returned, by one compare-and-set from {@code borrowed}, the
+     * word its return read ({@link GiveBack}): handed to the first waiter if that one starves, else back to the idle
+     * set and a waiter woken, if one waits. False if the word is not {@code borrowed} any more (nothing changed).
      */
-    boolean endBorrow(PoolEntry entry) {
+    boolean endBorrow(PoolEntry entry, long borrowed) {
         if (count.get() == 0) {
-            entry.endBorrow(PoolEntry.IDLE);
-            if (count.get() == 0) { // read again after the entry is published: see "No lost wake-up"
-                return false; // a borrower counted in from now on finds the entry at its look after queueing
+            if (!entry.endBorrow(borrowed, PoolEntry.IDLE)) {
+                return false;
             }
-            wakeOne(); // one counted itself in meanwhile and may have looked before the entry was idle
-            return false;
-        }
-        Node first = queue.peek();
-        while (first != null && first.status == LEFT) { // a waiter that left: drop its node
-            queue.remove(first);
-            first = queue.peek();
-        }
-        if (first != null && CoarseClock.now() - first.handOffFrom >= 0) {
-            entry.endBorrow(PoolEntry.RESERVED);
-            if (handTo(entry)) {
-                if (!onVirtualThread()) { // a virtual thread's scheduler runs the waiter soon anyway: no yield
-                    Thread.yield(); // let the woken waiter run now rather than after this thread's next borrow
-                }
-                return true;
+            if (count.get() != 0) { // read again after the entry is published: see "No lost wake-up"
+                wakeOne(); // one counted itself in meanwhile and may have looked before the entry was idle
             }
-            entry.setState(PoolEntry.IDLE);
         } else {
-            entry.endBorrow(PoolEntry.IDLE);
+            Node first = queue.peek();
+            while (first != null && first.status == LEFT) { // a waiter that left: drop its node
+                queue.remove(first);
+                first = queue.peek();
+            }
+            if (first != null && CoarseClock.now() - first.handOffFrom >= 0) {
+                if (!entry.endBorrow(borrowed, PoolEntry.RESERVED)) {
+                    return false;
+                }
+                if (handTo(entry)) {
+                    if (!onVirtualThread()) { // a virtual thread's scheduler runs the waiter soon anyway: no yield
+                        Thread.yield(); // let the woken waiter run now rather than after this thread's next borrow
+                    }
+                    return true;
+                }
+                entry.setState(PoolEntry.IDLE);
+            } else if (!entry.endBorrow(borrowed, PoolEntry.IDLE)) {
+                return false;
+            }
+            wakeOne(); // after the entry is idle: no wake-up is lost
         }
-        wakeOne(); // after the entry is idle: no wake-up is lost
-        return false;
+        closeIfShutDown(entry);
+        return true;
     }
 
     /** Hands a {@code RESERVED} entry to the first waiting node and unparks its thread; false if nobody waits. */
@@ -380,8 +385,13 @@ final class Waiters {
         }
         entry.setState(PoolEntry.IDLE);
         wakeOne();
+        closeIfShutDown(entry);
+    }
+
+    /** An entry just put in the idle set while the pool shut down: closed, unless someone took it already. */
+    private void closeIfShutDown(PoolEntry entry) {
         if (pool.isShutdown() && entry.compareAndSet(PoolEntry.IDLE, PoolEntry.REMOVED)) {
-            pool.remove(entry, CloseReason.FACTORY_CLOSED);
+            pool.remove(entry, CloseReason.FACTORY_CLOSED); // raced with the shutdown's pass: do not leave it open
         }
     }
 
