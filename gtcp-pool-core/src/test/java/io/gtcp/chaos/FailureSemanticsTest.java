@@ -12,16 +12,20 @@ import io.gtcp.PkgOption;
 import io.gtcp.PoolConn;
 import io.gtcp.PoolConnFactory;
 
+import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ProtocolException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -248,6 +252,43 @@ class FailureSemanticsTest {
 
         assertThat(reasons.closed).containsExactly(CloseReason.OUT_OF_SYNC); // …and the pool drops the connection
         assertThat(exchangeOnce()).isNotEqualTo(first);
+    }
+
+    @Test
+    void replyStillInFlightAtCloseIsPooledAndClosedAsStaleOnceItHasArrived() throws Exception {
+        try (ServerSocket late = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CountDownLatch replyNow = new CountDownLatch(1);
+            Thread server = new Thread(() -> {
+                try (Socket s = late.accept()) {
+                    DataInputStream in = new DataInputStream(s.getInputStream());
+                    byte[] request = new byte[in.readUnsignedShort()];
+                    in.readFully(request);
+                    replyNow.await(); // the client has closed its handle by now
+                    OutputStream out = s.getOutputStream();
+                    out.write(new byte[] {0, (byte) request.length});
+                    out.write(request);
+                    out.flush();
+                    in.read(); // until the client closes the connection
+                } catch (IOException | InterruptedException ended) {
+                    // the test is over
+                }
+            }, "late-replier");
+            server.setDaemon(true);
+            server.start();
+            pool = builder().address("127.0.0.1:" + late.getLocalPort()).build();
+
+            try (PoolConn conn = pool.get()) {
+                conn.sendPkg(HELLO); // and closed without reading the reply, which has not been sent yet
+            }
+            assertThat(pool.stats().idle()).as("close() cannot see a reply still to come").isEqualTo(1);
+            assertThat(reasons.closed).isEmpty();
+
+            replyNow.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !reasons.closed.isEmpty()); // the housekeeper's check
+            assertThat(reasons.closed).containsExactly(CloseReason.STALE);
+            assertThat(pool.stats().idle()).isZero();
+            server.join(10_000);
+        }
     }
 
     // ------------------------------------------------------------------ helpers
