@@ -51,27 +51,22 @@ class AddressPoolBorrowedTest {
 
     @Test
     void recentlyBorrowedFollowsTheCountWithinTicksOfTheClock() throws Exception {
-        CoarseClock.retain(); // a factory's pools tick it; a bare pool must ask for it
-        try {
-            startPool();
+        startPool();
 
-            assertThat(pool.recentlyBorrowed()).isZero();
-            PoolEntry first = pool.borrow(SECONDS.toNanos(5));
-            PoolEntry second = pool.borrow(SECONDS.toNanos(5));
-            Awaitility.await().atMost(10, SECONDS).until(() -> pool.recentlyBorrowed() == 2);
+        assertThat(pool.recentlyBorrowed()).isZero();
+        PoolEntry first = pool.borrow(SECONDS.toNanos(5));
+        PoolEntry second = pool.borrow(SECONDS.toNanos(5));
+        Awaitility.await().atMost(10, SECONDS).until(() -> pool.recentlyBorrowed() == 2);
 
-            pool.release(first, first.generation(), true, false);
-            pool.release(second, second.generation(), false, false);
-            Awaitility.await().atMost(10, SECONDS).until(() -> pool.recentlyBorrowed() == 0);
-            assertThat(pool.borrowed()).isZero();
-        } finally {
-            CoarseClock.release();
-        }
+        pool.release(first, first.generation(), true, false);
+        pool.release(second, second.generation(), false, false);
+        Awaitility.await().atMost(10, SECONDS).until(() -> pool.recentlyBorrowed() == 0);
+        assertThat(pool.borrowed()).isZero();
     }
 
-    /** An echo server on loopback and a pool of at most 4 connections to it. */
+    /** An echo server on loopback and a pool of at most 4 connections to it, the coarse clock ticking. */
     private void startPool() throws java.io.IOException {
-        bare = BarePool.start("busy", 4, SECONDS.toNanos(5), true);
+        bare = BarePool.start("busy", 4, SECONDS.toNanos(5), true, true);
         pool = bare.pool;
     }
 }

@@ -13,16 +13,22 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * An {@link AddressPool} without a factory (so without housekeeping), dialling an echo server on loopback: what the
- * tests of one pool's borrowing and waiting share. A bare pool does not retain the {@link CoarseClock}; a test that
- * needs it ticking retains it itself.
+ * tests of one pool's borrowing and waiting share. A factory's pools keep the {@link CoarseClock} ticking; a bare
+ * pool does so only when asked to ({@code ticking}), from its start to its close.
  */
 final class BarePool implements AutoCloseable {
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final TcpServer server;
     final AddressPool pool;
+    private final boolean ticking;
 
-    private BarePool(String name, int size, long acquireTimeoutNanos, boolean validateOnBorrow) throws IOException {
+    private BarePool(String name, int size, long acquireTimeoutNanos, boolean validateOnBorrow, boolean ticking)
+            throws IOException {
+        this.ticking = ticking;
+        if (ticking) {
+            CoarseClock.retain();
+        }
         server = new TcpServer("127.0.0.1:0", conn -> {
             try {
                 while (true) {
@@ -39,10 +45,13 @@ final class BarePool implements AutoCloseable {
         pool = new AddressPool(address, config, Listeners.NONE, scheduler);
     }
 
-    /** A pool named {@code name} of at most {@code size} connections, waiting up to {@code acquireTimeoutNanos}. */
-    static BarePool start(String name, int size, long acquireTimeoutNanos, boolean validateOnBorrow)
+    /**
+     * A pool named {@code name} of at most {@code size} connections, waiting up to {@code acquireTimeoutNanos}; with
+     * {@code ticking}, the coarse clock ticks until {@link #close()}, as under a factory.
+     */
+    static BarePool start(String name, int size, long acquireTimeoutNanos, boolean validateOnBorrow, boolean ticking)
             throws IOException {
-        return new BarePool(name, size, acquireTimeoutNanos, validateOnBorrow);
+        return new BarePool(name, size, acquireTimeoutNanos, validateOnBorrow, ticking);
     }
 
     @Override
@@ -50,5 +59,8 @@ final class BarePool implements AutoCloseable {
         pool.shutdown();
         server.close();
         scheduler.shutdownNow();
+        if (ticking) {
+            CoarseClock.release();
+        }
     }
 }

@@ -23,7 +23,7 @@ class GiveBackTest {
 
     @BeforeEach
     void startPool() throws java.io.IOException {
-        bare = BarePool.start("give-back", 1, SECONDS.toNanos(5), false);
+        bare = BarePool.start("give-back", 1, SECONDS.toNanos(5), false, false);
         pool = bare.pool;
     }
 

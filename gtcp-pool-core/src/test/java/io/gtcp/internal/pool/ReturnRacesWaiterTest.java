@@ -37,12 +37,10 @@ class ReturnRacesWaiterTest {
         if (bare != null) {
             bare.close();
         }
-        CoarseClock.release();
     }
 
     @Test
     void aBorrowerThatStartsWaitingAsTheOnlyConnectionComesBackGetsIt() throws Exception {
-        CoarseClock.retain();
         startPool();
         int rounds = 300_000;
         long end = System.nanoTime() + SECONDS.toNanos(15); // bounded in time as well as in count
@@ -88,7 +86,7 @@ class ReturnRacesWaiterTest {
     }
 
     private void startPool() throws java.io.IOException {
-        bare = BarePool.start("race", 1, ACQUIRE_TIMEOUT_NANOS, false);
+        bare = BarePool.start("race", 1, ACQUIRE_TIMEOUT_NANOS, false, true);
         pool = bare.pool;
     }
 }

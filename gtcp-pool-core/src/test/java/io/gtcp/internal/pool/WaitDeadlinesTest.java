@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,17 +28,11 @@ class WaitDeadlinesTest {
     private BarePool bare;
     private AddressPool pool;
 
-    @BeforeEach
-    void startClock() {
-        CoarseClock.retain(); // a factory's pools tick it; a bare pool must ask for it
-    }
-
     @AfterEach
     void tearDown() {
         if (bare != null) {
             bare.close();
         }
-        CoarseClock.release();
     }
 
     @Test
@@ -186,7 +179,7 @@ class WaitDeadlinesTest {
     }
 
     private void startPool(int size, long acquireTimeoutNanos) throws IOException {
-        bare = BarePool.start("waits", size, acquireTimeoutNanos, true);
+        bare = BarePool.start("waits", size, acquireTimeoutNanos, true, true);
         pool = bare.pool;
     }
 }
