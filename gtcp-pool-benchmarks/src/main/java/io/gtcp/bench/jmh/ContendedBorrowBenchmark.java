@@ -44,10 +44,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * with percentiles: the return never blocks in any of the three, so p99 is the acquire wait's p99). Fairness is
  * counted per thread over the measurement iterations and printed at the end of each trial as a {@code FAIRNESS}
  * line: the fewest over the most operations of one thread (1 = even, 0 = a starved thread).
+ *
+ * <p>Six seconds of warm-up: 32 busy threads on two processors leave the JIT's compiler threads a thirty-third of
+ * the machine, and with two seconds gtcp's first measured iteration was often still on its way up (40 borrows per
+ * microsecond, then 62-70 from the second on); the bag's shorter path got there sooner, so the comparison measured
+ * compile times rather than borrowing.
  */
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 2, time = 1)
+@Warmup(iterations = 6, time = 1)
 @Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 @Threads(ContendedBorrowBenchmark.THREADS)

@@ -25,7 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * return that read the word before an operation began (and perhaps ended) fail, rather than give the entry back on
  * checks made before that operation.
  */
-public final class PoolEntry {
+public final class PoolEntry extends EntryPadding {
 
     static final int IDLE = 0;
     static final int IN_USE = 1;
